@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Run one command N times and print its cost as JSON.
+
+    measure.py [--runs N] [--stdout FILE] [--cwd DIR] [--ok RC,...] -- CMD ARG...
+
+Prints one JSON object:
+    {"runs": N, "median_wall": s, "walls": [s...], "user": s, "sys": s,
+     "cpu": s, "max_rss_kb": kb, "rc": rc}
+median_wall, user, sys and cpu are medians over the runs (user+sys of the
+command and every process it waited for); max_rss_kb is the largest peak
+resident set of the command or any of its descendants over all runs.  The
+figures come from wait4(2), so each run is accounted on its own.
+
+The command's stdout goes to FILE (the last run's output is kept) or to
+/dev/null; its stderr is passed through.  A run whose exit status is not in
+--ok (default 0) makes measure.py exit 2 after printing the JSON.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(cmd, cwd, out_path):
+    out = open(out_path, "wb") if out_path else open(os.devnull, "wb")
+    try:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        out.close()
+    return wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss, p.returncode
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--stdout", default=None)
+    ap.add_argument("--cwd", default=None)
+    ap.add_argument("--ok", default="0", help="comma-separated accepted exit codes")
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    if not cmd:
+        ap.error("no command")
+    ok = {int(x) for x in a.ok.split(",") if x != ""}
+    walls, users, syss, cpus, rss, rcs = [], [], [], [], 0, []
+    for _ in range(max(1, a.runs)):
+        w, u, s, m, rc = run_once(cmd, a.cwd, a.stdout)
+        walls.append(w)
+        users.append(u)
+        syss.append(s)
+        cpus.append(u + s)
+        rss = max(rss, m)
+        rcs.append(rc)
+    res = {
+        "runs": len(walls),
+        "median_wall": statistics.median(walls),
+        "walls": [round(w, 4) for w in walls],
+        "user": statistics.median(users),
+        "sys": statistics.median(syss),
+        "cpu": statistics.median(cpus),
+        "max_rss_kb": rss,
+        "rc": rcs[-1],
+    }
+    print(json.dumps(res))
+    bad = [rc for rc in rcs if rc not in ok]
+    if bad:
+        print("measure.py: %s exited %s" % (cmd[0], bad), file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+int cli_exit_for(int code)
+{
+	switch (code) {
+	case 0:
+		return EXIT_PASS;
+	case NHG_EUSAGE:
+	case NHG_EINPUT:
+		return EXIT_INPUT;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+int cli_fail(const char *prog, const nhg_error *err)
+{
+	char line[1200];
+	nhg_error_format(err, line, sizeof(line));
+	fprintf(stderr, "%s: %s\n", prog, line);
+	return cli_exit_for(err->code ? err->code : NHG_EINTERNAL);
+}
+
+int cli_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see %s --help)\n", prog);
+	return EXIT_INPUT;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* rules/ next to the build tree: <dir of the binary>/../rules */
+static bool beside_binary(char *out, size_t n, const char *argv0)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+	(void)argv0;
+	if (len <= 0)
+		return false;
+	exe[len] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return false;
+	*slash = '\0';
+	snprintf(out, n, "%s/../rules", exe);
+	return is_dir(out);
+}
+
+int cli_load_rules(nhg_rulepack **out, cli_common *c, const char *argv0, nhg_error *err)
+{
+	static char found[PATH_MAX + 16];
+	const char *env = getenv("NHIGATE_RULES");
+
+	if (!c->nrules) {
+		if (env && *env)
+			c->rules[c->nrules++] = env;
+		else if (is_dir(NHG_DATADIR "/rules"))
+			c->rules[c->nrules++] = NHG_DATADIR "/rules";
+		else if (beside_binary(found, sizeof(found), argv0))
+			c->rules[c->nrules++] = found;
+		else
+			return nhg_error_set(err, NHG_EUSAGE,
+					     "no rule pack found (looked in $NHIGATE_RULES and %s/rules); pass --rules DIR",
+					     NHG_DATADIR);
+	}
+	return nhg_rulepack_load(out, c->rules, c->nrules, err);
+}
+
+int cli_write(const char *path, const nhg_buf *b, nhg_error *err)
+{
+	FILE *f = (!path || !strcmp(path, "-")) ? stdout : fopen(path, "wb");
+	int rc = 0;
+	if (!f)
+		return nhg_error_at(err, NHG_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
+	if (fwrite(b->ptr, 1, b->len, f) != b->len || fflush(f) != 0)
+		rc = nhg_error_at(err, NHG_EIO, path ? path : "<stdout>", 0, 0, "write failed: %s",
+				  strerror(errno));
+	if (f != stdout && fclose(f) != 0 && !rc)
+		rc = nhg_error_at(err, NHG_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+	return rc;
+}
+
+bool cli_progress_enabled(const cli_common *c)
+{
+	return !c->quiet && isatty(STDERR_FILENO);
+}

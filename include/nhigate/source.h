@@ -1,0 +1,63 @@
+/*
+ * Sources: produce the bytes to scan as nhg_unit values, pushed to a sink.
+ *
+ * Whole files (paths, and files added whole in git modes) arrive as one unit
+ * with lines == NULL.  Modified files in diff modes arrive as the added lines
+ * only, with their new-file line numbers.  Anything that cannot be scanned
+ * (too large, unreadable, a submodule) is reported to the sink's skip
+ * callback with a reason; binary content is counted in stats->binary.  A
+ * sink callback returning non-zero stops the source with NHG_ESTOP.
+ */
+#ifndef NHIGATE_SOURCE_H
+#define NHIGATE_SOURCE_H
+
+#include <stddef.h>
+
+#include "nhigate/error.h"
+#include "nhigate/finding.h"
+#include "nhigate/scan.h"
+
+typedef struct nhg_sink {
+	int (*unit)(const nhg_unit *unit, void *payload);
+	int (*skip)(const char *path, const char *commit, const char *reason,
+		    void *payload);
+	void *payload;
+} nhg_sink;
+
+typedef struct nhg_source_opts {
+	unsigned version;
+	size_t max_file_size;        /* larger blobs/files are skipped */
+	const char *const *exclude;  /* globs of paths not to scan */
+	size_t nexclude;
+	const char *repo;            /* repository directory (git modes) */
+} nhg_source_opts;
+
+#define NHG_SOURCE_OPTS_VERSION 1
+#define NHG_SOURCE_OPTS_INIT { NHG_SOURCE_OPTS_VERSION, 16u << 20, NULL, 0, "." }
+
+/* Files and directories (recursively; symlinks are not followed). */
+int nhg_source_paths(const char *const *paths, size_t npaths,
+		     const nhg_source_opts *opts, const nhg_sink *sink,
+		     nhg_stats *stats, nhg_error *err);
+
+/* A unified diff (git diff, diff -u): the added lines of each file. */
+int nhg_source_diff(const char *data, size_t len, const nhg_source_opts *opts,
+		    const nhg_sink *sink, nhg_stats *stats, nhg_error *err);
+
+typedef enum {
+	NHG_GIT_RANGE = 1,  /* spec "A..B": commits in B not in A */
+	NHG_GIT_COMMIT,     /* spec REV: that commit against its first parent */
+	NHG_GIT_STAGED,     /* the index against HEAD */
+	NHG_GIT_ALL         /* every commit reachable from any ref */
+} nhg_git_mode;
+
+/*
+ * Each commit is diffed against its first parent (a root commit against the
+ * empty tree).  A blob added whole is scanned once per call, however many
+ * commits carry it.  Unknown revisions fail with NHG_EUSAGE.
+ */
+int nhg_source_git(nhg_git_mode mode, const char *spec,
+		   const nhg_source_opts *opts, const nhg_sink *sink,
+		   nhg_stats *stats, nhg_error *err);
+
+#endif

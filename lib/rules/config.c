@@ -1,0 +1,117 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "nhigate/buf.h"
+#include "nhigate/config.h"
+#include "nhigate/text.h"
+#include "nhigate/yaml.h"
+
+#define MAX_CONFIG (1u << 20)
+
+static int bad(const char *file, const nhg_yaml_node *n, nhg_error *err, const char *fmt,
+	       const char *arg)
+{
+	return nhg_error_at(err, NHG_EINPUT, file, n->line, n->column, fmt, arg);
+}
+
+static int load_secrets(nhg_config *cfg, const char *file, const nhg_yaml_node *m,
+			nhg_error *err)
+{
+	const nhg_yaml_node *k, *v;
+	size_t it = 0;
+
+	if (m->kind != NHG_YAML_MAP)
+		return bad(file, m, err, "%s", "'secrets' must be a mapping");
+	while (nhg_yaml_map_next(m, &it, &k, &v)) {
+		if (nhg_yaml_is(k, "exclude")) {
+			if (v->kind != NHG_YAML_SEQ)
+				return bad(file, v, err, "%s", "'exclude' must be a list of globs");
+			cfg->exclude.v = calloc(v->n + 1, sizeof(char *));
+			if (!cfg->exclude.v)
+				return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+			for (size_t i = 0; i < v->n; i++) {
+				if (v->items[i]->kind != NHG_YAML_SCALAR)
+					return bad(file, v->items[i], err, "%s",
+						   "'exclude' must be a list of globs");
+				if (!(cfg->exclude.v[cfg->exclude.n++] = strdup(v->items[i]->str)))
+					return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+			}
+		} else if (nhg_yaml_is(k, "max_file_size")) {
+			char *end;
+			unsigned long long n;
+			errno = 0;
+			n = v->kind == NHG_YAML_SCALAR ? strtoull(v->str, &end, 10) : 0;
+			if (v->kind != NHG_YAML_SCALAR || !v->len || *end || errno || n == 0)
+				return bad(file, v, err, "%s", "'max_file_size' must be a positive number of bytes");
+			cfg->max_file_size = (size_t)n;
+		} else {
+			return bad(file, k, err, "unknown key '%s' in secrets (exclude, max_file_size)",
+				   k->kind == NHG_YAML_SCALAR ? k->str : "?");
+		}
+	}
+	return 0;
+}
+
+int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error *err)
+{
+	nhg_config *cfg = calloc(1, sizeof(*cfg));
+	nhg_buf b = NHG_BUF_INIT(MAX_CONFIG);
+	nhg_yaml_doc *doc = NULL;
+	const nhg_yaml_node *root, *k, *v;
+	struct stat st;
+	size_t it = 0;
+	int rc = 0;
+
+	if (!cfg)
+		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	if (optional && stat(path, &st) != 0 && errno == ENOENT) {
+		*out = cfg;
+		return 0;
+	}
+	if (!(cfg->path = strdup(path))) {
+		rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = nhg_buf_read_file(&b, path, err)) != 0)
+		goto out;
+	if (!nhg_text_is_utf8(b.ptr, b.len)) {
+		rc = nhg_error_at(err, NHG_EINPUT, path, 0, 0, "not valid UTF-8");
+		goto out;
+	}
+	if ((rc = nhg_yaml_parse(&doc, b.ptr, b.len, path, NULL, err)) != 0)
+		goto out;
+	root = nhg_yaml_doc_root(doc, 0);
+	if (root && root->kind != NHG_YAML_MAP) {
+		rc = bad(path, root, err, "%s", "the configuration must be a mapping");
+		goto out;
+	}
+	while (root && nhg_yaml_map_next(root, &it, &k, &v) && !rc) {
+		if (nhg_yaml_is(k, "secrets"))
+			rc = load_secrets(cfg, path, v, err);
+		else
+			rc = bad(path, k, err, "unknown key '%s' (secrets)",
+				 k->kind == NHG_YAML_SCALAR ? k->str : "?");
+	}
+out:
+	nhg_yaml_free(doc);
+	nhg_buf_free(&b);
+	if (rc) {
+		nhg_config_free(cfg);
+		return rc;
+	}
+	*out = cfg;
+	return 0;
+}
+
+void nhg_config_free(nhg_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->exclude.n; i++)
+		free((char *)cfg->exclude.v[i]);
+	free(cfg->exclude.v);
+	free(cfg->path);
+	free(cfg);
+}

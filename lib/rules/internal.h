@@ -1,0 +1,20 @@
+/* Compiled forms of a rule pack, shared by lib/rules and lib/scan only. */
+#ifndef NHG_RULES_INTERNAL_H
+#define NHG_RULES_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "nhigate/rules.h"
+
+typedef struct nhg_compiled_rule {
+	pcre2_code *re;
+	uint32_t secret_group;  /* capture number of (?<secret>...) */
+	pcre2_code **allow;     /* rule->allow.n compiled regexes */
+} nhg_compiled_rule;
+
+const nhg_compiled_rule *nhg_rulepack__compiled(const nhg_rulepack *pack, size_t i);
+/* Pack-wide allow regexes (nhg_rulepack_allow(pack)->n of them). */
+pcre2_code *const *nhg_rulepack__allow(const nhg_rulepack *pack);
+
+#endif

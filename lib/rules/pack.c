@@ -1,0 +1,237 @@
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "nhigate/buf.h"
+#include "nhigate/hash.h"
+#include "rules/pack.h"
+
+void *nhg_pack__own(nhg_rulepack *pack, void *p)
+{
+	if (!p)
+		return NULL;
+	if (pack->nowned == pack->capowned) {
+		size_t cap = pack->capowned ? pack->capowned * 2 : 256;
+		void **o = realloc(pack->owned, cap * sizeof(*o));
+		if (!o) {
+			free(p);
+			return NULL;
+		}
+		pack->owned = o;
+		pack->capowned = cap;
+	}
+	pack->owned[pack->nowned++] = p;
+	return p;
+}
+
+char *nhg_pack__strndup(nhg_rulepack *pack, const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return nhg_pack__own(pack, p);
+}
+
+int nhg_pack__strlist_add(nhg_rulepack *pack, nhg_strlist *l, const char *s, size_t len)
+{
+	/* lists are small: grow one by one, the old array stays owned */
+	const char **v = malloc((l->n + 1) * sizeof(*v));
+	char *copy = nhg_pack__strndup(pack, s, len);
+	if (!v || !copy || !nhg_pack__own(pack, v)) {
+		if (!copy)
+			free(v);
+		return NHG_ENOMEM;
+	}
+	if (l->n)
+		memcpy(v, l->v, l->n * sizeof(*v));
+	v[l->n++] = copy;
+	l->v = v;
+	return 0;
+}
+
+int nhg_pack__compile(pcre2_code **out, const char *re, const char *file, int line,
+		      int col, nhg_error *err)
+{
+	int errcode;
+	PCRE2_SIZE off;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0,
+					 &errcode, &off, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		return nhg_error_at(err, NHG_EINPUT, file, line, col,
+				    "invalid regex at offset %zu: %s", (size_t)off, msg);
+	}
+	/* JIT is an accelerator: without it the interpreter gives the same answers */
+	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	*out = code;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static int load_dir(nhg_rulepack *pack, const char *dir, nhg_sha256_ctx *h,
+		    nhg_error *err)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int rc = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return nhg_error_at(err, NHG_EIO, dir, 0, 0, "cannot open rules directory");
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    !(has_suffix(de->d_name, ".yaml") || has_suffix(de->d_name, ".yml")))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*nn));
+			if (!nn) {
+				rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
+				break;
+			}
+			names = nn;
+		}
+		if (!(names[n] = malloc(strlen(dir) + strlen(de->d_name) + 2))) {
+			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
+			break;
+		}
+		sprintf(names[n++], "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	if (!rc)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (!rc)
+			rc = nhg_pack__load_file(pack, names[i], h, err);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int nhg_rulepack_load(nhg_rulepack **out, const char *const *paths, size_t npaths,
+		      nhg_error *err)
+{
+	nhg_rulepack *pack = calloc(1, sizeof(*pack));
+	nhg_sha256_ctx *h = nhg_sha256_new();
+	int rc = 0;
+
+	if (!pack || !h) {
+		free(pack);
+		if (h)
+			nhg_sha256_final_hex(h, (char[65]){ 0 });
+		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < npaths && !rc; i++) {
+		if (is_dir(paths[i])) {
+			nhg_buf sub = NHG_BUF_INIT(4096);
+			if (nhg_buf_printf(&sub, "%s/secrets", paths[i]) == 0 && is_dir(sub.ptr))
+				rc = load_dir(pack, sub.ptr, h, err);
+			else
+				rc = load_dir(pack, paths[i], h, err);
+			nhg_buf_free(&sub);
+		} else {
+			rc = nhg_pack__load_file(pack, paths[i], h, err);
+		}
+	}
+	nhg_sha256_final_hex(h, pack->sha256);
+	if (!rc && pack->allow.n) {
+		pack->allow_re = nhg_pack__own(pack, calloc(pack->allow.n, sizeof(pcre2_code *)));
+		if (!pack->allow_re)
+			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
+		for (size_t i = 0; !rc && i < pack->allow.n; i++)
+			rc = nhg_pack__compile(&pack->allow_re[i], pack->allow.v[i],
+					       "<pack allow>", 0, 0, err);
+	}
+	if (rc) {
+		nhg_rulepack_free(pack);
+		return rc;
+	}
+	*out = pack;
+	return 0;
+}
+
+void nhg_rulepack_free(nhg_rulepack *pack)
+{
+	if (!pack)
+		return;
+	for (size_t i = 0; i < pack->n; i++) {
+		nhg_compiled_rule *c = &pack->compiled[i];
+		pcre2_code_free(c->re);
+		for (size_t j = 0; c->allow && j < pack->rules[i].allow.n; j++)
+			pcre2_code_free(c->allow[j]);
+		free(c->allow);
+	}
+	for (size_t i = 0; pack->allow_re && i < pack->allow.n; i++)
+		pcre2_code_free(pack->allow_re[i]);
+	for (size_t i = 0; i < pack->nowned; i++)
+		free(pack->owned[i]);
+	free(pack->owned);
+	free(pack->rules);
+	free(pack->compiled);
+	free(pack);
+}
+
+size_t nhg_rulepack_count(const nhg_rulepack *pack)
+{
+	return pack->n;
+}
+
+const nhg_rule *nhg_rulepack_rule(const nhg_rulepack *pack, size_t i)
+{
+	return i < pack->n ? &pack->rules[i] : NULL;
+}
+
+const nhg_rule *nhg_rulepack_find(const nhg_rulepack *pack, const char *id)
+{
+	for (size_t i = 0; i < pack->n; i++)
+		if (strcmp(pack->rules[i].id, id) == 0)
+			return &pack->rules[i];
+	return NULL;
+}
+
+const char *nhg_rulepack_sha256(const nhg_rulepack *pack)
+{
+	return pack->sha256;
+}
+
+const nhg_strlist *nhg_rulepack_allow(const nhg_rulepack *pack)
+{
+	return &pack->allow;
+}
+
+const nhg_strlist *nhg_rulepack_stopwords(const nhg_rulepack *pack)
+{
+	return &pack->stopwords;
+}
+
+const nhg_compiled_rule *nhg_rulepack__compiled(const nhg_rulepack *pack, size_t i)
+{
+	return &pack->compiled[i];
+}
+
+pcre2_code *const *nhg_rulepack__allow(const nhg_rulepack *pack)
+{
+	return pack->allow_re;
+}

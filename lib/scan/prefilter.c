@@ -1,0 +1,189 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan/prefilter.h"
+
+#define BITMAP_BITS 18
+
+struct nhg_prefilter {
+	uint64_t bitmap[(1u << BITMAP_BITS) / 64];
+	nhg_keyword *kw;           /* sorted by tri */
+	size_t nkw;
+	uint32_t *table;           /* open addressing: tri -> first kw index + 1 */
+	size_t mask;
+	uint32_t *rule_ids;        /* backing store of every kw->rules */
+};
+
+static const unsigned char lower[256] = {
+#define L(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define R4(b) L(b), L(b + 1), L(b + 2), L(b + 3)
+#define R16(b) R4(b), R4(b + 4), R4(b + 8), R4(b + 12)
+	R16(0), R16(16), R16(32), R16(48), R16(64), R16(80), R16(96), R16(112),
+	R16(128), R16(144), R16(160), R16(176), R16(192), R16(208), R16(224), R16(240)
+#undef R16
+#undef R4
+#undef L
+};
+
+static inline uint32_t bit_of(uint32_t tri)
+{
+	return (tri * 0x9E3779B1u) >> (32 - BITMAP_BITS);
+}
+
+static inline uint32_t slot_of(uint32_t tri, size_t mask)
+{
+	return (uint32_t)((tri * 0x85EBCA6Bu) & mask);
+}
+
+static uint32_t tri_of(const char *s)
+{
+	return (uint32_t)lower[(unsigned char)s[0]] |
+	       (uint32_t)lower[(unsigned char)s[1]] << 8 |
+	       (uint32_t)lower[(unsigned char)s[2]] << 16;
+}
+
+static int cmp_kw(const void *a, const void *b)
+{
+	const nhg_keyword *x = a, *y = b;
+	if (x->tri != y->tri)
+		return x->tri < y->tri ? -1 : 1;
+	return strcmp(x->s, y->s);
+}
+
+int nhg_prefilter_new(nhg_prefilter **out, const nhg_rulepack *pack)
+{
+	nhg_prefilter *pf = calloc(1, sizeof(*pf));
+	size_t total = 0, n = nhg_rulepack_count(pack), k = 0, w = 0;
+	nhg_keyword *all;
+
+	if (!pf)
+		return NHG_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		total += nhg_rulepack_rule(pack, i)->keywords.n;
+	all = calloc(total ? total : 1, sizeof(*all));
+	pf->rule_ids = calloc(total ? total : 1, sizeof(*pf->rule_ids));
+	if (!all || !pf->rule_ids) {
+		free(all);
+		nhg_prefilter_free(pf);
+		return NHG_ENOMEM;
+	}
+	/* one entry per (keyword, rule); merged below into one per keyword */
+	for (size_t i = 0; i < n; i++) {
+		const nhg_rule *r = nhg_rulepack_rule(pack, i);
+		for (size_t j = 0; j < r->keywords.n; j++, k++) {
+			all[k].s = r->keywords.v[j];
+			all[k].len = strlen(all[k].s);
+			all[k].tri = tri_of(all[k].s);
+			pf->rule_ids[k] = (uint32_t)i;
+			all[k].rules = &pf->rule_ids[k];
+			all[k].nrules = 1;
+		}
+	}
+	qsort(all, total, sizeof(*all), cmp_kw);
+	/* merge duplicates: rewrite rule_ids so each keyword's rules are contiguous */
+	{
+		uint32_t *ids = calloc(total ? total : 1, sizeof(*ids));
+		size_t m = 0;
+		if (!ids) {
+			free(all);
+			nhg_prefilter_free(pf);
+			return NHG_ENOMEM;
+		}
+		for (size_t i = 0; i < total; i++) {
+			uint32_t rid = all[i].rules[0];
+			if (w && !strcmp(all[w - 1].s, all[i].s)) {
+				bool seen = false;
+				for (size_t q = 0; q < all[w - 1].nrules; q++)
+					seen |= all[w - 1].rules[q] == rid;
+				if (!seen) {
+					ids[m++] = rid;
+					all[w - 1].nrules++;
+				}
+				continue;
+			}
+			all[w] = all[i];
+			all[w].rules = &ids[m];
+			ids[m++] = rid;
+			all[w].nrules = 1;
+			w++;
+		}
+		free(pf->rule_ids);
+		pf->rule_ids = ids;
+	}
+	pf->kw = all;
+	pf->nkw = w;
+	for (pf->mask = 15; pf->mask < 4 * w; pf->mask = pf->mask * 2 + 1)
+		;
+	if (!(pf->table = calloc(pf->mask + 1, sizeof(*pf->table)))) {
+		nhg_prefilter_free(pf);
+		return NHG_ENOMEM;
+	}
+	for (size_t i = 0; i < w; i++) {
+		uint32_t s;
+		pf->bitmap[bit_of(all[i].tri) / 64] |= 1ull << (bit_of(all[i].tri) % 64);
+		if (i && all[i - 1].tri == all[i].tri)
+			continue; /* the table points at the first of a run */
+		for (s = slot_of(all[i].tri, pf->mask); pf->table[s]; s = (s + 1) & pf->mask)
+			;
+		pf->table[s] = (uint32_t)i + 1;
+	}
+	*out = pf;
+	return 0;
+}
+
+void nhg_prefilter_free(nhg_prefilter *pf)
+{
+	if (!pf)
+		return;
+	free(pf->kw);
+	free(pf->table);
+	free(pf->rule_ids);
+	free(pf);
+}
+
+static int verify(const nhg_prefilter *pf, uint32_t tri, const char *data, size_t len,
+		  size_t pos, int (*hit)(const nhg_keyword *, size_t, void *), void *payload)
+{
+	uint32_t s = slot_of(tri, pf->mask), e;
+	while ((e = pf->table[s]) != 0) {
+		if (pf->kw[e - 1].tri == tri)
+			break;
+		s = (s + 1) & pf->mask;
+	}
+	if (!e)
+		return 0;
+	for (size_t i = e - 1; i < pf->nkw && pf->kw[i].tri == tri; i++) {
+		const nhg_keyword *kw = &pf->kw[i];
+		int rc;
+		if (kw->len > len - pos ||
+		    (kw->len > 3 && strncasecmp(kw->s + 3, data + pos + 3, kw->len - 3)))
+			continue;
+		if ((rc = hit(kw, pos, payload)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int nhg_prefilter_run(const nhg_prefilter *pf, const char *data, size_t len,
+		      int (*hit)(const nhg_keyword *kw, size_t pos, void *payload),
+		      void *payload)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	uint32_t tri;
+	int rc;
+
+	if (len < 3 || !pf->nkw)
+		return 0;
+	tri = (uint32_t)lower[p[0]] << 8 | (uint32_t)lower[p[1]] << 16;
+	for (size_t i = 0; i + 2 < len; i++) {
+		uint32_t b;
+		tri = (tri >> 8) | (uint32_t)lower[p[i + 2]] << 16;
+		b = bit_of(tri);
+		if (!(pf->bitmap[b >> 6] & (1ull << (b & 63))))
+			continue;
+		if ((rc = verify(pf, tri, data, len, i, hit, payload)) != 0)
+			return rc;
+	}
+	return 0;
+}

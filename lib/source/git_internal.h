@@ -1,0 +1,76 @@
+/*
+ * Git sources, internal to lib/source: git.c opens the repository and picks
+ * the mode, git_walk.c turns a range, a commit or every ref into commits,
+ * git_diff.c turns one commit's diff (or the index's) into units, and
+ * git_oidset.c remembers which blobs have already been covered.
+ */
+#ifndef NHG_SOURCE_GIT_INTERNAL_H
+#define NHG_SOURCE_GIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "nhigate/buf.h"
+#include "nhigate/source.h"
+
+/* A set of object ids with a few flag bits each (open addressing). */
+typedef struct nhg_oidset {
+	struct nhg_oidset_entry {
+		git_oid id;
+		unsigned char flags; /* 0: empty slot */
+	} *slots;
+	size_t cap, count; /* cap is 0 or a power of two */
+} nhg_oidset;
+
+enum {
+	NHG_OID_USED = 1,    /* the slot holds an id */
+	NHG_OID_WHOLE = 2,   /* scanned (or skipped) as a whole blob */
+	NHG_OID_CHANGED = 4  /* the new side of a change already scanned */
+};
+
+/* The flags of id, 0 when absent. */
+unsigned nhg_oidset_get(const nhg_oidset *s, const git_oid *id);
+/* Add flags to id (inserting it); NHG_ENOMEM on failure. */
+int nhg_oidset_add(nhg_oidset *s, const git_oid *id, unsigned flags);
+void nhg_oidset_free(nhg_oidset *s);
+
+/* Everything one nhg_source_git call works with. */
+typedef struct nhg_gitctx {
+	git_repository *repo;
+	git_odb *odb;
+	bool shallow;
+	const nhg_source_opts *opts;
+	const nhg_sink *sink;
+	nhg_stats *stats;
+	nhg_error *err;
+
+	nhg_oidset seen;   /* blobs already covered in this call */
+	nhg_buf data;      /* added lines of one delta, joined by '\n' */
+	uint32_t *lines;   /* their new-file line numbers */
+	size_t nlines, caplines;
+	bool too_large;
+
+	/* The commit being diffed; commit[0] == '\0' for the index. */
+	char commit[GIT_OID_HEXSZ + 1];
+	nhg_buf author;
+	int64_t time;
+	int time_offset;
+} nhg_gitctx;
+
+/*
+ * Record a libgit2 failure (git_error_last) as NHG_EGIT, saying what we were
+ * doing; a missing object in a shallow clone says how to deepen it.
+ */
+int nhg_gitsrc_fail(nhg_gitctx *c, int gitrc, const char *what);
+
+/* Diff old (NULL: the empty tree) against new and emit the units. */
+int nhg_gitsrc_diff_trees(nhg_gitctx *c, git_tree *old, git_tree *new_tree);
+/* Diff the index against head (NULL: unborn) and emit the units. */
+int nhg_gitsrc_diff_index(nhg_gitctx *c, git_tree *head, git_index *index);
+
+/* Walk the commits of mode/spec, oldest first, diffing each. */
+int nhg_gitsrc_walk(nhg_gitctx *c, nhg_git_mode mode, const char *spec);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * From a mode and a spec to the commits to diff: "A..B" (and "A...B", taken
+ * as merge-base..B, as a pull request shows it), one commit, or every commit
+ * reachable from any ref.  Commits are visited oldest first (topological,
+ * reversed), so a side branch's commits come before the merge that brings
+ * them in, and each is diffed against its first parent only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "source/git_internal.h"
+
+/* Resolve name ("" means HEAD) to a commit id. */
+static int resolve(nhg_gitctx *c, git_oid *out, const char *name)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int rc;
+
+	if (!*name)
+		name = "HEAD";
+	rc = git_revparse_single(&obj, c->repo, name);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC ||
+	    rc == GIT_EUNBORNBRANCH) {
+		size_t n = strlen(name);
+		if (c->shallow && (n == GIT_OID_HEXSZ) &&
+		    strspn(name, "0123456789abcdefABCDEF") == n)
+			return nhg_error_set(c->err, NHG_EGIT,
+					     "commit %s is not in this shallow clone; "
+					     "deepen it (git fetch --unshallow, or "
+					     "fetch-depth: 0 in actions/checkout)", name);
+		if (rc == GIT_EAMBIGUOUS)
+			return nhg_error_set(c->err, NHG_EUSAGE,
+					     "ambiguous revision '%s'", name);
+		return nhg_error_set(c->err, NHG_EUSAGE, "unknown revision '%s'", name);
+	}
+	if (rc)
+		return nhg_gitsrc_fail(c, rc, "cannot resolve revision");
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc)
+		return nhg_error_set(c->err, NHG_EUSAGE, "'%s' is not a commit", name);
+	git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	return 0;
+}
+
+/* Diff one commit against its first parent (a root against the empty tree). */
+static int scan_commit(nhg_gitctx *c, const git_oid *id)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	const git_signature *a;
+	int rc;
+
+	git_oid_tostr(c->commit, sizeof(c->commit), id);
+	if ((rc = git_commit_lookup(&commit, c->repo, id)) != 0) {
+		char what[96];
+		snprintf(what, sizeof(what), "cannot read commit %s", c->commit);
+		return nhg_gitsrc_fail(c, rc, what);
+	}
+	c->stats->commits++;
+	nhg_buf_clear(&c->author);
+	c->time = 0;
+	c->time_offset = 0;
+	if ((a = git_commit_author(commit)) != NULL) {
+		if (nhg_buf_printf(&c->author, "%s <%s>", a->name ? a->name : "",
+				   a->email ? a->email : "") != 0)
+			nhg_buf_clear(&c->author); /* absurdly long: leave it out */
+		c->time = a->when.time;
+		c->time_offset = a->when.offset;
+	}
+	rc = git_commit_tree(&tree, commit);
+	if (!rc && git_commit_parentcount(commit) > 0) {
+		rc = git_commit_parent(&parent, commit, 0);
+		if (!rc)
+			rc = git_commit_tree(&ptree, parent);
+	}
+	if (rc) {
+		char what[96];
+		snprintf(what, sizeof(what), "cannot read the trees of commit %s",
+			 c->commit);
+		rc = nhg_gitsrc_fail(c, rc, what);
+	} else {
+		rc = nhg_gitsrc_diff_trees(c, ptree, tree);
+	}
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return rc;
+}
+
+/* Push B and hide A (or merge-base(A, B) for "A...B"). */
+static int setup_range(nhg_gitctx *c, git_revwalk *walk, const char *spec)
+{
+	char left[1024];
+	const char *dots = strstr(spec, "..");
+	const char *right;
+	bool three;
+	git_oid a, b, base;
+	size_t n;
+	int rc;
+
+	if (!dots)
+		return nhg_error_set(c->err, NHG_EUSAGE,
+				     "'%s' is not a range (A..B); use --commit %s "
+				     "for one commit", spec, spec);
+	three = dots[2] == '.';
+	right = dots + (three ? 3 : 2);
+	n = (size_t)(dots - spec);
+	if (n >= sizeof(left))
+		return nhg_error_set(c->err, NHG_EUSAGE, "revision too long");
+	memcpy(left, spec, n);
+	left[n] = '\0';
+	if ((rc = resolve(c, &a, left)) != 0 || (rc = resolve(c, &b, right)) != 0)
+		return rc;
+	if (three) {
+		rc = git_merge_base(&base, c->repo, &a, &b);
+		if (rc == GIT_ENOTFOUND)
+			return nhg_error_set(c->err, NHG_EUSAGE,
+					     "'%s' and '%s' have no common ancestor",
+					     left[0] ? left : "HEAD",
+					     right[0] ? right : "HEAD");
+		if (rc)
+			return nhg_gitsrc_fail(c, rc, "cannot find the merge base");
+		git_oid_cpy(&a, &base);
+	}
+	if ((rc = git_revwalk_push(walk, &b)) != 0 ||
+	    (rc = git_revwalk_hide(walk, &a)) != 0)
+		return nhg_gitsrc_fail(c, rc, "cannot walk the range");
+	return 0;
+}
+
+/* Push every ref that peels to a commit, and HEAD. */
+static int setup_all(nhg_gitctx *c, git_revwalk *walk)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	int rc;
+
+	if ((rc = git_reference_iterator_new(&it, c->repo)) != 0)
+		return nhg_gitsrc_fail(c, rc, "cannot list refs");
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		git_object *obj = NULL;
+		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+			rc = git_revwalk_push(walk, git_object_id(obj));
+			git_object_free(obj);
+		}
+		/* else: a tag of a tree or blob, or a dangling symref */
+		git_reference_free(ref);
+		if (rc)
+			break;
+	}
+	git_reference_iterator_free(it);
+	if (rc != GIT_ITEROVER)
+		return nhg_gitsrc_fail(c, rc, "cannot walk the refs");
+	rc = git_revwalk_push_head(walk);
+	if (rc && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
+		return nhg_gitsrc_fail(c, rc, "cannot walk HEAD");
+	return 0;
+}
+
+int nhg_gitsrc_walk(nhg_gitctx *c, nhg_git_mode mode, const char *spec)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc;
+
+	if (mode == NHG_GIT_COMMIT) {
+		if (!spec || !*spec)
+			return nhg_error_set(c->err, NHG_EUSAGE, "no commit given");
+		if ((rc = resolve(c, &id, spec)) != 0)
+			return rc;
+		return scan_commit(c, &id);
+	}
+	if ((rc = git_revwalk_new(&walk, c->repo)) != 0)
+		return nhg_gitsrc_fail(c, rc, "cannot walk the history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	if (mode == NHG_GIT_RANGE)
+		rc = spec ? setup_range(c, walk, spec)
+			  : nhg_error_set(c->err, NHG_EUSAGE, "no range given");
+	else
+		rc = setup_all(c, walk);
+	while (!rc) {
+		int grc = git_revwalk_next(&id, walk);
+		if (grc == GIT_ITEROVER)
+			break;
+		if (grc) {
+			rc = nhg_gitsrc_fail(c, grc, "cannot walk the history");
+			break;
+		}
+		rc = scan_commit(c, &id);
+	}
+	git_revwalk_free(walk);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/* Mapping look-ups that honour YAML merge keys ("<<"). */
+#include <string.h>
+
+#include "nhigate/yaml.h"
+
+static bool is_merge(const nhg_yaml_node *key)
+{
+	return nhg_yaml_is(key, "<<") && !key->quoted;
+}
+
+/* Depth bound for merges of merges: a cycle through aliases cannot recurse forever. */
+#define MERGE_DEPTH 16
+
+static const nhg_yaml_node *get(const nhg_yaml_node *map, const char *key, int depth)
+{
+	const nhg_yaml_node *merged = NULL;
+
+	if (!map || map->kind != NHG_YAML_MAP || depth > MERGE_DEPTH)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++) {
+		const nhg_yaml_node *k = map->items[2 * i];
+		if (is_merge(k))
+			merged = map->items[2 * i + 1];
+		else if (nhg_yaml_is(k, key))
+			return map->items[2 * i + 1];
+	}
+	if (!merged)
+		return NULL;
+	if (merged->kind == NHG_YAML_MAP)
+		return get(merged, key, depth + 1);
+	if (merged->kind == NHG_YAML_SEQ) {
+		/* earlier maps in a merge list win */
+		for (size_t i = 0; i < merged->n; i++) {
+			const nhg_yaml_node *v = get(merged->items[i], key, depth + 1);
+			if (v)
+				return v;
+		}
+	}
+	return NULL;
+}
+
+const nhg_yaml_node *nhg_yaml_map_get(const nhg_yaml_node *map, const char *key)
+{
+	return get(map, key, 0);
+}
+
+static const nhg_yaml_node *merge_source(const nhg_yaml_node *map, size_t *slot)
+{
+	/* the i-th map merged into map (flattening one merge list level) */
+	const nhg_yaml_node *merged = NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (is_merge(map->items[2 * i]))
+			merged = map->items[2 * i + 1];
+	if (!merged)
+		return NULL;
+	if (merged->kind == NHG_YAML_MAP)
+		return *slot == 0 ? merged : NULL;
+	if (merged->kind == NHG_YAML_SEQ && *slot < merged->n)
+		return merged->items[*slot];
+	return NULL;
+}
+
+/*
+ * *iter encodes (position in own pairs) then (merge slot, position in the
+ * merged map) as own-count + slot * 2^20 + pos; merged keys already present
+ * earlier are skipped, so each key is seen once.
+ */
+bool nhg_yaml_map_next(const nhg_yaml_node *map, size_t *iter,
+		       const nhg_yaml_node **key, const nhg_yaml_node **value)
+{
+	if (!map || map->kind != NHG_YAML_MAP)
+		return false;
+	while (*iter < map->n) {
+		size_t i = (*iter)++;
+		if (is_merge(map->items[2 * i]))
+			continue;
+		*key = map->items[2 * i];
+		*value = map->items[2 * i + 1];
+		return true;
+	}
+	for (;;) {
+		size_t rel = *iter - map->n;
+		size_t slot = rel >> 20, pos = rel & 0xfffff;
+		const nhg_yaml_node *src = merge_source(map, &slot);
+		const nhg_yaml_node *k;
+		if (!src || src->kind != NHG_YAML_MAP)
+			return false;
+		if (pos >= src->n) {
+			*iter = map->n + ((slot + 1) << 20);
+			continue;
+		}
+		(*iter)++;
+		k = src->items[2 * pos];
+		if (k->kind != NHG_YAML_SCALAR || is_merge(k))
+			continue;
+		/* shadowed by an own key or an earlier merge source? */
+		if (nhg_yaml_map_get(map, k->str) != src->items[2 * pos + 1])
+			continue;
+		*key = k;
+		*value = src->items[2 * pos + 1];
+		return true;
+	}
+}
