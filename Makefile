@@ -29,7 +29,7 @@ BINS = $(CMD_SRC:cmd/%.c=$(BUILD)/%)
 TESTS = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBA = $(BUILD)/libnhigate.a
 
-.PHONY: all deps check unit cli rules-test san bench demo install clean
+.PHONY: all build deps check unit cli san bench demo install clean
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -86,4 +86,4 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
-.SECONDARY:
+.PRECIOUS: $(BUILD)/%.o $(BUILD)/tests/%.o

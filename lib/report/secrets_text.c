@@ -100,10 +100,12 @@ int nhg_report_secrets_text(nhg_buf *out, const nhg_result *r, nhg_error *err)
 	if (!rc && suppressed)
 		rc = nhg_buf_printf(out, ", %zu suppressed", suppressed);
 	if (!rc)
-		rc = nhg_buf_printf(out, "; scanned %llu commit%s, %llu file%s, %s",
-				    (unsigned long long)r->stats.commits,
-				    r->stats.commits == 1 ? "" : "s",
-				    (unsigned long long)r->stats.files,
+		rc = nhg_buf_puts(out, "; scanned ");
+	if (!rc && r->stats.commits)
+		rc = nhg_buf_printf(out, "%llu commit%s, ", (unsigned long long)r->stats.commits,
+				    r->stats.commits == 1 ? "" : "s");
+	if (!rc)
+		rc = nhg_buf_printf(out, "%llu file%s, %s", (unsigned long long)r->stats.files,
 				    r->stats.files == 1 ? "" : "s", bytes);
 	if (!rc && r->nskipped)
 		rc = nhg_buf_printf(out, "; %zu not scanned", r->nskipped);

@@ -69,7 +69,7 @@ static int open_repo(nhg_gitctx *c, const char *dir)
 	if ((rc = git_repository_odb(&c->odb, c->repo)) != 0)
 		return nhg_gitsrc_fail(c, rc, "cannot open the object database");
 	c->shallow = git_repository_is_shallow(c->repo) == 1;
-	return 0;
+	return c->shallow ? nhg_gitsrc_load_shallow(c) : 0;
 }
 
 int nhg_source_git(nhg_git_mode mode, const char *spec,
@@ -109,6 +109,7 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 	nhg_buf_free(&c.author);
 	free(c.lines);
 	nhg_oidset_free(&c.seen);
+	nhg_oidset_free(&c.boundary);
 	git_odb_free(c.odb);
 	git_repository_free(c.repo);
 	git_libgit2_shutdown();

@@ -2,7 +2,8 @@
  * Git sources, internal to lib/source: git.c opens the repository and picks
  * the mode, git_walk.c turns a range, a commit or every ref into commits,
  * git_diff.c turns one commit's diff (or the index's) into units, and
- * git_oidset.c remembers which blobs have already been covered.
+ * git_oidset.c remembers which blobs have already been covered, and
+ * git_shallow.c walks shallow clones, which libgit2 1.5 cannot.
  */
 #ifndef NHG_SOURCE_GIT_INTERNAL_H
 #define NHG_SOURCE_GIT_INTERNAL_H
@@ -41,6 +42,7 @@ typedef struct nhg_gitctx {
 	git_repository *repo;
 	git_odb *odb;
 	bool shallow;
+	nhg_oidset boundary; /* a shallow clone's boundary commits */
 	const nhg_source_opts *opts;
 	const nhg_sink *sink;
 	nhg_stats *stats;
@@ -72,5 +74,18 @@ int nhg_gitsrc_diff_index(nhg_gitctx *c, git_tree *head, git_index *index);
 
 /* Walk the commits of mode/spec, oldest first, diffing each. */
 int nhg_gitsrc_walk(nhg_gitctx *c, nhg_git_mode mode, const char *spec);
+/* Diff one commit against its first parent (none at a root or boundary). */
+int nhg_gitsrc_commit(nhg_gitctx *c, const git_oid *id);
+
+/* Read the boundary of a shallow clone into c->boundary. */
+int nhg_gitsrc_load_shallow(nhg_gitctx *c);
+/* The parents of commit this clone has: 0 at a shallow boundary. */
+unsigned nhg_gitsrc_parentcount(const nhg_gitctx *c, const git_commit *commit);
+/*
+ * In a shallow clone: diff the commits reachable from tips and not from hide
+ * (NULL: none), parents before children.
+ */
+int nhg_gitsrc_walk_shallow(nhg_gitctx *c, const git_oid *tips, size_t ntips,
+			    const git_oid *hide);
 
 #endif

@@ -22,10 +22,11 @@ static int resolve(nhg_gitctx *c, git_oid *out, const char *name)
 	if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC ||
 	    rc == GIT_EUNBORNBRANCH) {
 		size_t n = strlen(name);
-		if (c->shallow && (n == GIT_OID_HEXSZ) &&
-		    strspn(name, "0123456789abcdefABCDEF") == n)
+		bool hexlike = n >= 7 && strspn(name, "0123456789abcdefABCDEF") == n;
+		if (c->shallow && rc == GIT_ENOTFOUND &&
+		    (hexlike || strpbrk(name, "~^")))
 			return nhg_error_set(c->err, NHG_EGIT,
-					     "commit %s is not in this shallow clone; "
+					     "revision '%s' is not in this shallow clone; "
 					     "deepen it (git fetch --unshallow, or "
 					     "fetch-depth: 0 in actions/checkout)", name);
 		if (rc == GIT_EAMBIGUOUS)
@@ -44,8 +45,7 @@ static int resolve(nhg_gitctx *c, git_oid *out, const char *name)
 	return 0;
 }
 
-/* Diff one commit against its first parent (a root against the empty tree). */
-static int scan_commit(nhg_gitctx *c, const git_oid *id)
+int nhg_gitsrc_commit(nhg_gitctx *c, const git_oid *id)
 {
 	git_commit *commit = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
@@ -70,7 +70,7 @@ static int scan_commit(nhg_gitctx *c, const git_oid *id)
 		c->time_offset = a->when.offset;
 	}
 	rc = git_commit_tree(&tree, commit);
-	if (!rc && git_commit_parentcount(commit) > 0) {
+	if (!rc && nhg_gitsrc_parentcount(c, commit) > 0) {
 		rc = git_commit_parent(&parent, commit, 0);
 		if (!rc)
 			rc = git_commit_tree(&ptree, parent);
@@ -90,17 +90,39 @@ static int scan_commit(nhg_gitctx *c, const git_oid *id)
 	return rc;
 }
 
-/* Push B and hide A (or merge-base(A, B) for "A...B"). */
-static int setup_range(nhg_gitctx *c, git_revwalk *walk, const char *spec)
+/* A growable array of commit ids: the tips to walk from. */
+typedef struct tips {
+	git_oid *v;
+	size_t n, cap;
+} tips;
+
+static int add_tip(nhg_gitctx *c, tips *t, const git_oid *id)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		git_oid *grown = realloc(t->v, cap * sizeof(*grown));
+		if (!grown)
+			return nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
+		t->v = grown;
+		t->cap = cap;
+	}
+	git_oid_cpy(&t->v[t->n++], id);
+	return 0;
+}
+
+/* "A..B": tip B, hide A ("A...B": hide merge-base(A, B)). */
+static int parse_range(nhg_gitctx *c, tips *t, git_oid *hide, const char *spec)
 {
 	char left[1024];
-	const char *dots = strstr(spec, "..");
+	const char *dots = spec ? strstr(spec, "..") : NULL;
 	const char *right;
 	bool three;
-	git_oid a, b, base;
+	git_oid b, base;
 	size_t n;
 	int rc;
 
+	if (!spec || !*spec)
+		return nhg_error_set(c->err, NHG_EUSAGE, "no range given");
 	if (!dots)
 		return nhg_error_set(c->err, NHG_EUSAGE,
 				     "'%s' is not a range (A..B); use --commit %s "
@@ -112,10 +134,10 @@ static int setup_range(nhg_gitctx *c, git_revwalk *walk, const char *spec)
 		return nhg_error_set(c->err, NHG_EUSAGE, "revision too long");
 	memcpy(left, spec, n);
 	left[n] = '\0';
-	if ((rc = resolve(c, &a, left)) != 0 || (rc = resolve(c, &b, right)) != 0)
+	if ((rc = resolve(c, hide, left)) != 0 || (rc = resolve(c, &b, right)) != 0)
 		return rc;
 	if (three) {
-		rc = git_merge_base(&base, c->repo, &a, &b);
+		rc = git_merge_base(&base, c->repo, hide, &b);
 		if (rc == GIT_ENOTFOUND)
 			return nhg_error_set(c->err, NHG_EUSAGE,
 					     "'%s' and '%s' have no common ancestor",
@@ -123,47 +145,73 @@ static int setup_range(nhg_gitctx *c, git_revwalk *walk, const char *spec)
 					     right[0] ? right : "HEAD");
 		if (rc)
 			return nhg_gitsrc_fail(c, rc, "cannot find the merge base");
-		git_oid_cpy(&a, &base);
+		git_oid_cpy(hide, &base);
 	}
-	if ((rc = git_revwalk_push(walk, &b)) != 0 ||
-	    (rc = git_revwalk_hide(walk, &a)) != 0)
-		return nhg_gitsrc_fail(c, rc, "cannot walk the range");
-	return 0;
+	return add_tip(c, t, &b);
 }
 
-/* Push every ref that peels to a commit, and HEAD. */
-static int setup_all(nhg_gitctx *c, git_revwalk *walk)
+/* Every ref that peels to a commit, and HEAD. */
+static int all_tips(nhg_gitctx *c, tips *t)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
-	int rc;
+	git_oid head;
+	int rc, grc;
 
-	if ((rc = git_reference_iterator_new(&it, c->repo)) != 0)
-		return nhg_gitsrc_fail(c, rc, "cannot list refs");
-	while ((rc = git_reference_next(&ref, it)) == 0) {
+	if ((grc = git_reference_iterator_new(&it, c->repo)) != 0)
+		return nhg_gitsrc_fail(c, grc, "cannot list refs");
+	rc = 0;
+	while (!rc && (grc = git_reference_next(&ref, it)) == 0) {
 		git_object *obj = NULL;
 		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
-			rc = git_revwalk_push(walk, git_object_id(obj));
+			rc = add_tip(c, t, git_object_id(obj));
 			git_object_free(obj);
 		}
 		/* else: a tag of a tree or blob, or a dangling symref */
 		git_reference_free(ref);
-		if (rc)
-			break;
 	}
 	git_reference_iterator_free(it);
-	if (rc != GIT_ITEROVER)
-		return nhg_gitsrc_fail(c, rc, "cannot walk the refs");
-	rc = git_revwalk_push_head(walk);
-	if (rc && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
-		return nhg_gitsrc_fail(c, rc, "cannot walk HEAD");
+	if (rc)
+		return rc;
+	if (grc != GIT_ITEROVER)
+		return nhg_gitsrc_fail(c, grc, "cannot list refs");
+	grc = git_reference_name_to_id(&head, c->repo, "HEAD");
+	if (grc == 0)
+		return add_tip(c, t, &head);
+	if (grc != GIT_ENOTFOUND && grc != GIT_EUNBORNBRANCH)
+		return nhg_gitsrc_fail(c, grc, "cannot read HEAD");
 	return 0;
+}
+
+/* libgit2's walker, for complete clones. */
+static int walk_full(nhg_gitctx *c, const tips *t, const git_oid *hide)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc = 0, grc;
+
+	if ((grc = git_revwalk_new(&walk, c->repo)) != 0)
+		return nhg_gitsrc_fail(c, grc, "cannot walk the history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	for (size_t i = 0; i < t->n && !grc; i++)
+		grc = git_revwalk_push(walk, &t->v[i]);
+	if (!grc && hide)
+		grc = git_revwalk_hide(walk, hide);
+	while (!rc && !grc) {
+		grc = git_revwalk_next(&id, walk);
+		if (!grc)
+			rc = nhg_gitsrc_commit(c, &id);
+	}
+	if (!rc && grc != GIT_ITEROVER)
+		rc = nhg_gitsrc_fail(c, grc, "cannot walk the history");
+	git_revwalk_free(walk);
+	return rc;
 }
 
 int nhg_gitsrc_walk(nhg_gitctx *c, nhg_git_mode mode, const char *spec)
 {
-	git_revwalk *walk = NULL;
-	git_oid id;
+	tips t = { NULL, 0, 0 };
+	git_oid id, hide;
 	int rc;
 
 	if (mode == NHG_GIT_COMMIT) {
@@ -171,26 +219,13 @@ int nhg_gitsrc_walk(nhg_gitctx *c, nhg_git_mode mode, const char *spec)
 			return nhg_error_set(c->err, NHG_EUSAGE, "no commit given");
 		if ((rc = resolve(c, &id, spec)) != 0)
 			return rc;
-		return scan_commit(c, &id);
+		return nhg_gitsrc_commit(c, &id);
 	}
-	if ((rc = git_revwalk_new(&walk, c->repo)) != 0)
-		return nhg_gitsrc_fail(c, rc, "cannot walk the history");
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if (mode == NHG_GIT_RANGE)
-		rc = spec ? setup_range(c, walk, spec)
-			  : nhg_error_set(c->err, NHG_EUSAGE, "no range given");
-	else
-		rc = setup_all(c, walk);
-	while (!rc) {
-		int grc = git_revwalk_next(&id, walk);
-		if (grc == GIT_ITEROVER)
-			break;
-		if (grc) {
-			rc = nhg_gitsrc_fail(c, grc, "cannot walk the history");
-			break;
-		}
-		rc = scan_commit(c, &id);
-	}
-	git_revwalk_free(walk);
+	rc = mode == NHG_GIT_RANGE ? parse_range(c, &t, &hide, spec) : all_tips(c, &t);
+	if (!rc && t.n)
+		rc = c->shallow ? nhg_gitsrc_walk_shallow(c, t.v, t.n,
+							  mode == NHG_GIT_RANGE ? &hide : NULL)
+				: walk_full(c, &t, mode == NHG_GIT_RANGE ? &hide : NULL);
+	free(t.v);
 	return rc;
 }
