@@ -18,6 +18,10 @@ ALL_CPPFLAGS = -Iinclude -Ilib -D_GNU_SOURCE -DNHG_VERSION='"$(VERSION)"' \
 	-DNHG_DATADIR='"$(PREFIX)/share/nhigate"' $(CPPFLAGS)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -MMD -MP
 
+# `make V=1` shows the full command lines.
+Q = $(if $(filter 1,$(V)),,@)
+say = $(if $(filter 1,$(V)),,@printf '  %-5s %s\n' $(1) $(2))
+
 LIB_SRC = $(sort $(wildcard lib/*/*.c))
 CMD_SRC = $(sort $(wildcard cmd/nhigate-*.c))
 CMD_COMMON = $(filter-out cmd/nhigate-%,$(wildcard cmd/*.c))
@@ -40,17 +44,21 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/nhigate-%: $(BUILD)/cmd/nhigate-%.o $(CMD_COMMON_OBJ) $(LIBA)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBA)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
 
 # The whole suite: unit tests, every rule example, CLI and git tests.
 check: deps

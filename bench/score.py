@@ -62,14 +62,23 @@ def truth_hashes(truth):
     return h
 
 
-TOKEN = re.compile(r"[A-Za-z0-9+/=_\-.~]{12,}")
+TOKEN = re.compile(r"[A-Za-z0-9+/_\-.~%!#&*]{12,}")
+
+
+def secretish(tok):
+    """A token that could be a credential: long, with digits and letters mixed."""
+    classes = sum(bool(re.search(c, tok)) for c in ("[A-Z]", "[a-z]", "[0-9]", "[^A-Za-z0-9_.\\-]"))
+    if not re.search("[0-9]", tok):
+        return False
+    return (len(tok) >= 12 and classes >= 3) or (len(tok) >= 16 and classes >= 2)
 
 
 def mask(text, secrets):
+    """Mask planted secrets and anything else that looks like a credential."""
     for s in secrets:
         if s and s in text:
             text = text.replace(s, "«planted»")
-    return TOKEN.sub(lambda m: m.group(0)[:4] + "…", text)
+    return TOKEN.sub(lambda m: m.group(0)[:4] + "…" if secretish(m.group(0)) else m.group(0), text)
 
 
 def context(line_text, f, secrets):
@@ -148,20 +157,22 @@ class Blobs:
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.cache = {}
 
+    def raw(self, commit, path):
+        self.p.stdin.write(("%s:%s\n" % (commit, path)).encode())
+        self.p.stdin.flush()
+        hdr = self.p.stdout.readline().split()
+        if len(hdr) < 3 or hdr[1] == b"missing":
+            return None
+        n = int(hdr[2])
+        return self.p.stdout.read(n + 1)[:n]
+
     def lines(self, commit, path):
         key = (commit, path)
         if key not in self.cache:
-            self.p.stdin.write(("%s:%s\n" % (commit, path)).encode())
-            self.p.stdin.flush()
-            hdr = self.p.stdout.readline().split()
-            if len(hdr) < 3 or hdr[1] == b"missing":
-                self.cache[key] = None
-            else:
-                n = int(hdr[2])
-                data = self.p.stdout.read(n + 1)[:n]
-                self.cache[key] = data.decode("utf-8", "replace").split("\n")
             if len(self.cache) > 4096:
                 self.cache.clear()
+            data = self.raw(commit, path)
+            self.cache[key] = None if data is None else data.decode("utf-8", "replace").split("\n")
         return self.cache[key]
 
     def line(self, commit, path, n):
@@ -207,8 +218,12 @@ def score_located(truth, findings, locate, line_text):
                 continue
         for i in tidx:
             sha_seen[i].append(loc)
-        where = ("%s %s:%s" % (loc[0][:8], loc[1], loc[2]) if loc and loc[0] else
-                 "%s:%s" % (loc[1], loc[2]) if loc else "%s:%s" % (f.get("path"), f.get("line")))
+        if loc:
+            where = "%s %s:%s" % ((loc[0] or "")[:8], loc[1], loc[2] if loc[2] else "-")
+            if f.get("path") != loc[1]:   # dump mode: also the line of the log text
+                where = "L%s %s" % (f.get("line"), where)
+        else:
+            where = "%s:%s" % (f.get("path"), f.get("line"))
         text = line_text(f, loc)
         if tidx:
             if loc and loc[3] != "+":
@@ -259,6 +274,9 @@ def finish(truth, findings, found, on_truth_rules, extra, dup_on_truth, sha_seen
         "rules_on_truth": rules_on_truth,
         "misses": misses,
         "groups": group_findings(extra, secrets),
+        "non_truth_list": [{"where": w, "rule": f["rule"], "redacted": f.get("redacted"), "category": c,
+                            "context": context(t, f, secrets)}
+                           for f, c, t, w in sorted(extra, key=lambda x: (x[0]["rule"], x[3]))[:300]],
     }
 
 
@@ -381,24 +399,28 @@ def cmd_dump(a):
 
 # ---------------------------------------------------------------- tree mode
 
-def tree_truth(truth, tree):
-    """Planted credentials still present in the checked-out tree: (path, line) -> truth idx."""
+def tree_truth(truth, tree, by_commit=False):
+    """Planted credentials present in the files under tree: (path, line) -> truth idx.
+    With by_commit the files are laid out as COMMIT12/PATH (see `extract`)."""
     by_path = collections.defaultdict(list)
     for i, t in enumerate(truth):
         by_path[t["path"]].append(i)
     present = {}
-    for p, idx in by_path.items():
-        fp = os.path.join(tree, p)
-        try:
+    for d, _, names in os.walk(tree):
+        for n in names:
+            fp = os.path.join(d, n)
+            p = os.path.relpath(fp, tree)
+            orig = p.split(os.sep, 1)[1] if by_commit and os.sep in p else p
+            idx = by_path.get(orig)
+            if not idx:
+                continue
             with open(fp, encoding="utf-8", errors="replace") as fh:
                 lines = fh.read().split("\n")
-        except OSError:
-            continue
-        for i in idx:
-            s = truth[i]["secret"]
-            for n, l in enumerate(lines, 1):
-                if s in l:
-                    present.setdefault((p, n), i)
+            for i in idx:
+                s = truth[i]["secret"]
+                for ln, l in enumerate(lines, 1):
+                    if s in l:
+                        present.setdefault((p, ln), i)
     return present
 
 
@@ -431,7 +453,7 @@ def cmd_tree(a):
     secrets = [t["secret"] for t in truth]
     report = load_report(a.findings)
     findings = report.get("findings") or []
-    present = tree_truth(truth, a.tree)
+    present = tree_truth(truth, a.tree, a.by_commit)
     ours = collections.defaultdict(list)
     for f in findings:
         ours[(rel(a.tree, f["path"]), int(f["line"]))].append(f)
@@ -441,8 +463,24 @@ def cmd_tree(a):
     res["nhigate_found"] = len(found_ours)
     res["nhigate_per_kind"] = kind_table([truth[i] for i in present.values()],
                                           {j for j, k in enumerate(present) if k in ours})
-    res["nhigate_misses"] = [miss_record(truth[present[k]], "not found in the HEAD tree")
+    res["nhigate_misses"] = [miss_record(truth[present[k]], "not found in this file set")
                              for k in sorted(present) if k not in ours]
+
+    def ex_ours(keys):
+        groups = collections.Counter()
+        exs = {}
+        for k in sorted(keys):
+            for f in ours[k]:
+                kind = truth[present[k]]["kind"] if k in present else None
+                g = (f["rule"], "planted " + kind if kind else "material")
+                groups[g] += 1
+                if len(exs.setdefault(g, [])) < 3:
+                    exs[g].append({"where": "%s:%s" % k, "redacted": f.get("redacted"),
+                                   "context": context(read_line(a.tree, k[0], k[1]), f, secrets)})
+        return [{"rule": g[0], "what": g[1], "count": n, "examples": exs[g]} for g, n in groups.most_common()]
+
+    res["nhigate_material_groups"] = ex_ours(set(ours) - set(present))
+    res["nhigate_material"] = sum(len(ours[k]) for k in set(ours) - set(present))
     if a.secretlint:
         with open(a.secretlint) as fh:
             raw = fh.read()
@@ -472,41 +510,48 @@ def cmd_tree(a):
             "only_secretlint_planted": len(only_sl & set(present)),
         })
 
-        def ex_ours(keys):
-            groups = collections.Counter()
-            exs = {}
-            for k in sorted(keys):
-                for f in ours[k]:
-                    kind = truth[present[k]]["kind"] if k in present else None
-                    g = (f["rule"], "planted " + kind if kind else "material")
-                    groups[g] += 1
-                    if len(exs.setdefault(g, [])) < 3:
-                        exs[g].append({"where": "%s:%s" % k, "redacted": f.get("redacted"),
-                                       "context": context(read_line(a.tree, k[0], k[1]), f, secrets)})
-            return [{"rule": g[0], "what": g[1], "count": n, "examples": exs[g]} for g, n in groups.most_common()]
-
         def ex_theirs(keys):
             groups = collections.Counter()
             exs = {}
             for k in sorted(keys):
                 for m in theirs[k]:
                     kind = truth[present[k]]["kind"] if k in present else None
-                    g = (m.get("ruleId") or "?", "planted " + kind if kind else "material")
+                    g = ((m.get("ruleId") or "?").replace("@secretlint/secretlint-rule-", ""),
+                         "planted " + kind if kind else "material")
                     groups[g] += 1
                     if len(exs.setdefault(g, [])) < 3:
                         exs[g].append({"where": "%s:%s" % k,
-                                       "message": mask(m.get("message", ""), secrets)[:110],
+                                       "message": m.get("messageId") or "",
                                        "context": mask(read_line(a.tree, k[0], k[1]) or "", secrets)[:90]})
             return [{"rule": g[0], "what": g[1], "count": n, "examples": exs[g]} for g, n in groups.most_common()]
 
         res["only_nhigate_groups"] = ex_ours(only_us)
         res["only_secretlint_groups"] = ex_theirs(only_sl)
         res["both_by_rule"] = dict(collections.Counter(
-            "%s / %s" % (ours[k][0]["rule"], theirs[k][0].get("ruleId")) for k in both).most_common())
+            "%s / %s" % (ours[k][0]["rule"], (theirs[k][0].get("ruleId") or "?").replace("@secretlint/secretlint-rule-", "")) for k in both).most_common())
         res["secretlint_misses"] = [miss_record(truth[present[k]], "not reported by secretlint")
                                     for k in sorted(present) if k not in theirs]
     json.dump(res, sys.stdout, indent=1)
     print()
+
+
+def cmd_extract(a):
+    """Write every file at the commit that planted a credential into it, as
+    OUT/COMMIT12/PATH: a small file set on which every planted line is known."""
+    truth = load_truth(a.truth)
+    blobs = Blobs(a.repo)
+    n = 0
+    for c, p in sorted({(t["commit"], t["path"]) for t in truth}):
+        data = blobs.raw(c, p)
+        if data is None:
+            continue
+        dst = os.path.join(a.out, c[:12], p)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        with open(dst, "wb") as f:
+            f.write(data)
+        n += 1
+    blobs.close()
+    print("extract: %d files -> %s" % (n, a.out), file=sys.stderr)
 
 
 def main():
@@ -525,8 +570,13 @@ def main():
     t.add_argument("--findings", required=True)
     t.add_argument("--tree", required=True)
     t.add_argument("--secretlint")
+    t.add_argument("--by-commit", action="store_true", help="files are COMMIT12/PATH (made by extract)")
+    e = sub.add_parser("extract")
+    e.add_argument("--truth", required=True)
+    e.add_argument("--repo", required=True)
+    e.add_argument("--out", required=True)
     a = ap.parse_args()
-    {"git": cmd_git, "dump": cmd_dump, "tree": cmd_tree}[a.mode](a)
+    {"git": cmd_git, "dump": cmd_dump, "tree": cmd_tree, "extract": cmd_extract}[a.mode](a)
 
 
 if __name__ == "__main__":

@@ -47,34 +47,43 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* rules/ next to the build tree: <dir of the binary>/../rules */
-static bool beside_binary(char *out, size_t n, const char *argv0)
+/*
+ * Rule packs relative to the binary: an install moved to another prefix
+ * (<bin>/../share/nhigate/rules) or the build tree (<build>/../rules).
+ */
+static bool beside_binary(char *out, size_t n)
 {
+	static const char *const rel[] = { "../share/nhigate/rules", "../rules" };
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
-	(void)argv0;
 	if (len <= 0)
 		return false;
 	exe[len] = '\0';
 	if (!(slash = strrchr(exe, '/')))
 		return false;
 	*slash = '\0';
-	snprintf(out, n, "%s/../rules", exe);
-	return is_dir(out);
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		if ((size_t)snprintf(out, n, "%s/%s", exe, rel[i]) >= n)
+			continue;
+		if (is_dir(out))
+			return true;
+	}
+	return false;
 }
 
 int cli_load_rules(nhg_rulepack **out, cli_common *c, const char *argv0, nhg_error *err)
 {
-	static char found[PATH_MAX + 16];
+	static char found[PATH_MAX + 64];
 	const char *env = getenv("NHIGATE_RULES");
+	(void)argv0;
 
 	if (!c->nrules) {
 		if (env && *env)
 			c->rules[c->nrules++] = env;
 		else if (is_dir(NHG_DATADIR "/rules"))
 			c->rules[c->nrules++] = NHG_DATADIR "/rules";
-		else if (beside_binary(found, sizeof(found), argv0))
+		else if (beside_binary(found, sizeof(found)))
 			c->rules[c->nrules++] = found;
 		else
 			return nhg_error_set(err, NHG_EUSAGE,

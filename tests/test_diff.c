@@ -349,6 +349,35 @@ static void test_malformed(void **state)
 	assert_int_equal(E.line, 1);
 }
 
+static void test_combined(void **state)
+{
+	static const uint32_t want[] = { 2, 3 };
+	(void)state;
+	/* git show of a merge whose conflict was resolved by new lines. */
+	assert_int_equal(run("commit 1111111111111111111111111111111111111111\n"
+			     "Merge: 2222222 3333333\n"
+			     "Author: A <a@x>\n"
+			     "\n"
+			     "diff --cc f\n"
+			     "index dcc8a00,7144f92..2eec221\n"
+			     "--- a/f\n"
+			     "+++ b/f\n"
+			     "@@@ -1,3 -1,3 +1,4 @@@\n"
+			     "  a\n"
+			     "- main\n"
+			     " -side\n"
+			     "++resolved\n"
+			     "++key\n"
+			     "  c\n"), 0);
+	assert_int_equal(C.n, 1);
+	assert_string_equal(C.u[0].path, "f");
+	assert_string_equal(C.u[0].data, "resolved\nkey");
+	expect_lines(&C.u[0], want, 2);
+	assert_int_equal(run("--- a/f\n+++ b/f\n@@@ -1,1 -1,1 +1,1 @@@\n  a\n+ b\n"),
+			 NHG_EINPUT);
+	assert_int_equal(E.line, 5);
+}
+
 static void test_limits_and_excludes(void **state)
 {
 	nhg_source_opts o = NHG_SOURCE_OPTS_INIT;
@@ -394,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_format_patch),
 		cmocka_unit_test(test_plain_diff_u),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_combined),
 		cmocka_unit_test(test_limits_and_excludes),
 		cmocka_unit_test(test_stop),
 	};

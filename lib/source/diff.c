@@ -7,9 +7,10 @@
  * a hunk the counts of its "@@ -a,b +c,d @@" header say how many lines
  * belong to it, so a removed line that looks like a header ("--- x") is still
  * content.  Counts that do not add up are an input error: a '+' line outside
- * a hunk could be a secret we would otherwise miss.  The added lines of a
- * file are gathered in one reused buffer and emitted as one unit when the
- * file ends.
+ * a hunk could be a secret we would otherwise miss.  Combined diffs of
+ * merges (git show, "diff --cc") are read too, with one marker column per
+ * parent.  The added lines of a file are gathered in one reused buffer and
+ * emitted as one unit when the file ends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,6 @@ typedef struct parser {
 	int64_t time;
 	int time_offset;
 	bool commit_header; /* after "commit X"/"From X", before a file */
-	bool combined;      /* inside a "diff --cc" section: ignored */
 
 	/* The file being read. */
 	bool in_file, git, have_old, have_new, in_hunks, binary, excluded;
@@ -53,7 +53,9 @@ typedef struct parser {
 	bool too_large;
 
 	/* The hunk being read. */
-	uint32_t old_left, new_left, new_line;
+	unsigned nparents; /* 1, or more in a combined diff */
+	uint32_t old_left[NHG_DIFF_MAX_PARENTS], new_left, new_line;
+	bool in_hunk;      /* some count above is not 0 */
 } parser;
 
 static int input_error(parser *p, int col, const char *msg)
@@ -119,7 +121,6 @@ static int begin_file(parser *p, bool git)
 	p->in_file = true;
 	p->git = git;
 	p->commit_header = false;
-	p->combined = false;
 	return rc;
 }
 
@@ -132,7 +133,6 @@ static int begin_commit(parser *p, const char *hex, size_t n)
 	p->time = 0;
 	p->time_offset = 0;
 	p->commit_header = true;
-	p->combined = false;
 	p->stats->commits++;
 	return rc;
 }
@@ -185,7 +185,7 @@ static size_t prefix_len(const parser *p)
 		const nhg_buf *b = side[i];
 		if (!b->len)
 			continue;
-		if (b->len < 3 || b->ptr[1] != '/' || !strchr("abciwo12", b->ptr[0]))
+		if (b->len < 3 || b->ptr[1] != '/' || !strchr("abciwo", b->ptr[0]))
 			return 0;
 		any = true;
 	}
@@ -256,41 +256,76 @@ static int add_line(parser *p, const char *s, size_t n)
 	return 0;
 }
 
-/* One line inside a hunk (s without its '\n'). */
+static bool counts_left(const parser *p)
+{
+	if (p->new_left)
+		return true;
+	for (unsigned i = 0; i < p->nparents; i++)
+		if (p->old_left[i])
+			return true;
+	return false;
+}
+
+static int count_error(parser *p, const char *what)
+{
+	char msg[200];
+	unsigned old = 0;
+	for (unsigned i = 0; i < p->nparents; i++)
+		old += p->old_left[i];
+	snprintf(msg, sizeof(msg), "%s: %u old and %u new lines missing", what,
+		 old, (unsigned)p->new_left);
+	return input_error(p, 1, msg);
+}
+
+/*
+ * One line inside a hunk (s without its '\n').  A combined diff has one
+ * marker column per parent: '-' where the line is in that parent but not in
+ * the result, '+' where it is in the result but not in that parent.  A line
+ * belongs to a parent's count when it is in that parent, and to the new
+ * count when it is in the result; it is added when it is in the result and
+ * missing from some parent.
+ */
 static int hunk_line(parser *p, const char *s, size_t n)
 {
-	char c = n ? s[0] : ' '; /* an empty line is a context line */
-	char msg[160];
+	unsigned np = p->nparents;
+	bool minus = false, plus = false;
 
-	switch (c) {
-	case ' ':
-		if (!p->old_left || !p->new_left)
-			break;
-		p->old_left--, p->new_left--, p->new_line++;
+	if (n && s[0] == '\\') /* "\ No newline at end of file" */
 		return 0;
-	case '-':
-		if (!p->old_left)
-			break;
-		p->old_left--;
-		return 0;
-	case '+':
+	if (n && n < np)
+		return count_error(p, "hunk does not match its header");
+	for (unsigned i = 0; i < np; i++) {
+		char c = n ? s[i] : ' '; /* an empty line is a context line */
+		if (c == '-')
+			minus = true;
+		else if (c == '+')
+			plus = true;
+		else if (c != ' ')
+			return count_error(p, "hunk does not match its header");
+	}
+	if (minus && plus)
+		return input_error(p, 1, "line both added and removed");
+	for (unsigned i = 0; i < np; i++) {
+		char c = n ? s[i] : ' ';
+		if (minus ? c != '-' : c != ' ')
+			continue;
+		if (!p->old_left[i])
+			return count_error(p, "hunk does not match its header");
+		p->old_left[i]--;
+	}
+	if (!minus) {
 		if (!p->new_left)
-			break;
+			return count_error(p, "hunk does not match its header");
 		p->new_left--;
-		if (!p->excluded && p->have_new && p->new_path.len) {
-			int rc = add_line(p, s + 1, n - 1);
+		if (plus && !p->excluded && p->have_new && p->new_path.len) {
+			int rc = add_line(p, s + np, n - np);
 			if (rc)
 				return rc;
 		}
 		p->new_line++;
-		return 0;
-	case '\\': /* "\ No newline at end of file" */
-		return 0;
 	}
-	snprintf(msg, sizeof(msg),
-		 "hunk does not match its header: %u old and %u new lines missing",
-		 (unsigned)p->old_left, (unsigned)p->new_left);
-	return input_error(p, 1, msg);
+	p->in_hunk = counts_left(p);
+	return 0;
 }
 
 static int hunk_header(parser *p, const char *s, size_t n)
@@ -303,9 +338,11 @@ static int hunk_header(parser *p, const char *s, size_t n)
 	if (nhg_diff_parse_hunk(&r, s, n, &col) != 0)
 		return input_error(p, col, "malformed hunk header");
 	p->in_hunks = true;
-	p->old_left = r.old_count;
+	p->nparents = r.nparents;
+	memcpy(p->old_left, r.old_count, sizeof(p->old_left));
 	p->new_left = r.new_count;
 	p->new_line = r.new_start ? r.new_start : 1;
+	p->in_hunk = counts_left(p);
 	return 0;
 }
 
@@ -316,17 +353,11 @@ static int header_line(parser *p, const char *s, size_t n)
 	size_t hn;
 	int rc;
 
-	if (STARTS(s, n, "diff --git "))
+	if (STARTS(s, n, "diff --git ") || STARTS(s, n, "diff --cc ") ||
+	    STARTS(s, n, "diff --combined "))
 		return begin_file(p, true);
-	if (STARTS(s, n, "diff --cc ") || STARTS(s, n, "diff --combined ")) {
-		rc = end_file(p);
-		p->combined = true;
-		return rc;
-	}
 	if (commit_line(s, n, &hex, &hn))
 		return begin_commit(p, hex, hn);
-	if (p->combined)
-		return 0;
 	if (p->commit_header && !p->author.len &&
 	    (STARTS(s, n, "Author: ") || STARTS(s, n, "From: "))) {
 		size_t k = s[0] == 'A' ? 8 : 6;
@@ -370,7 +401,7 @@ static int header_line(parser *p, const char *s, size_t n)
 		p->stats->binary++;
 		return 0;
 	}
-	if (STARTS(s, n, "@@ "))
+	if (STARTS(s, n, "@@ ") || STARTS(s, n, "@@@"))
 		return hunk_header(p, s, n);
 	if (n && s[0] == '+' && p->in_hunks)
 		return input_error(p, 1, "added line outside a hunk "
@@ -390,7 +421,7 @@ static int parse(parser *p, const char *data, size_t len)
 
 		pos += n + (nl ? 1 : 0);
 		p->lineno++;
-		if (p->old_left || p->new_left) {
+		if (p->in_hunk) {
 			rc = hunk_line(p, s, n);
 			continue;
 		}
@@ -398,13 +429,9 @@ static int parse(parser *p, const char *data, size_t len)
 			n--;
 		rc = header_line(p, s, n);
 	}
-	if (!rc && (p->old_left || p->new_left)) {
-		char msg[160];
-		snprintf(msg, sizeof(msg),
-			 "diff ends inside a hunk: %u old and %u new lines missing",
-			 (unsigned)p->old_left, (unsigned)p->new_left);
+	if (!rc && p->in_hunk) {
 		p->lineno++;
-		rc = input_error(p, 0, msg);
+		rc = count_error(p, "diff ends inside a hunk");
 	}
 	if (!rc)
 		rc = end_file(p);

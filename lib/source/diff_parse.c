@@ -39,22 +39,33 @@ int nhg_diff_parse_hunk(nhg_hunk_range *out, const char *s, size_t len,
 			int *col)
 {
 	nhg_hunk_range r;
-	size_t i = 3;
+	uint32_t start;
+	size_t i = 0, ats;
 
-	if (len < 3 || memcmp(s, "@@ ", 3) != 0)
+	while (i < len && s[i] == '@')
+		i++;
+	ats = i;
+	if (ats < 2 || ats - 1 > NHG_DIFF_MAX_PARENTS)
 		goto bad;
-	if (i >= len || s[i] != '-')
-		goto bad;
-	i++;
-	if (!parse_side(&r.old_start, &r.old_count, s, len, &i))
-		goto bad;
+	r.nparents = (unsigned)(ats - 1);
+	for (unsigned k = 0; k < r.nparents; k++) {
+		if (i + 1 >= len || s[i] != ' ' || s[i + 1] != '-')
+			goto bad;
+		i += 2;
+		if (!parse_side(&start, &r.old_count[k], s, len, &i))
+			goto bad;
+	}
 	if (i + 1 >= len || s[i] != ' ' || s[i + 1] != '+')
 		goto bad;
 	i += 2;
 	if (!parse_side(&r.new_start, &r.new_count, s, len, &i))
 		goto bad;
-	if (i + 3 > len || memcmp(s + i, " @@", 3) != 0)
+	if (i >= len || s[i] != ' ')
 		goto bad;
+	i++;
+	for (size_t k = 0; k < ats; k++, i++)
+		if (i >= len || s[i] != '@')
+			goto bad;
 	/* The last new line must have a number that fits. */
 	if ((uint64_t)r.new_start + r.new_count > UINT32_MAX)
 		goto bad;

@@ -11,13 +11,18 @@
 
 #include "nhigate/buf.h"
 
+#define NHG_DIFF_MAX_PARENTS 16
+
 typedef struct nhg_hunk_range {
-	uint32_t old_start, old_count, new_start, new_count;
+	unsigned nparents; /* 1, or more in a combined diff (git diff --cc) */
+	uint32_t old_count[NHG_DIFF_MAX_PARENTS];
+	uint32_t new_start, new_count;
 } nhg_hunk_range;
 
 /*
- * Parse "@@ -a[,b] +c[,d] @@..." (s holds the whole line).  Omitted counts
- * are 1.  Returns 0, or -1 with *col set to the 1-based column of the fault.
+ * Parse "@@ -a[,b] +c[,d] @@..." or a combined diff's "@@@ -a,b -c,d +e,f
+ * @@@..." (s holds the whole line).  Omitted counts are 1.  Returns 0, or -1
+ * with *col set to the 1-based column of the fault.
  */
 int nhg_diff_parse_hunk(nhg_hunk_range *out, const char *s, size_t len,
 			int *col);

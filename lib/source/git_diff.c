@@ -2,10 +2,9 @@
  * One diff (a commit against its first parent, or the index against HEAD)
  * turned into units.
  *
- * The tree diff only lists deltas; contents are read per delta.  A file
- * added whole is read straight from its blob, with no patch.  A modified
- * file is diffed blob against blob with no context, and only its added lines
- * are kept, in one reused buffer.  Every blob id is looked up in c->seen
+ * git_tree.c lists the changed paths; contents are read per change.  A file
+ * added whole is read straight from its blob, with no patch.  Of a modified
+ * file only the lines it adds are kept (git_lines.c), in one reused buffer.  Every blob id is looked up in c->seen
  * first, so a blob is scanned once per call however many commits carry it;
  * this is also why a merge, diffed against its first parent only, does not
  * report again what its side branch added.  Sizes are read from object
@@ -99,11 +98,9 @@ static int lookup_blob(nhg_gitctx *c, git_blob **out, const git_oid *id)
 	return 0;
 }
 
-/* The new side of d as one whole-file unit. */
-static int scan_whole(nhg_gitctx *c, const git_diff_delta *d)
+/* The new side of a change as one whole-file unit. */
+static int scan_whole(nhg_gitctx *c, const char *path, const git_oid *id)
 {
-	const git_oid *id = &d->new_file.id;
-	const char *path = d->new_file.path;
 	git_blob *blob;
 	const char *data;
 	size_t size, len;
@@ -129,48 +126,10 @@ static int scan_whole(nhg_gitctx *c, const git_diff_delta *d)
 	return rc;
 }
 
-static int on_line(const git_diff_delta *d, const git_diff_hunk *h,
-		   const git_diff_line *l, void *payload)
+/* The lines blob id adds to blob old_id, as one unit. */
+static int scan_changed(nhg_gitctx *c, const char *path, const git_oid *old_id,
+			const git_oid *id)
 {
-	nhg_gitctx *c = payload;
-	size_t n = l->content_len;
-	int rc = 0;
-
-	(void)d, (void)h;
-	if (l->origin != GIT_DIFF_LINE_ADDITION || c->too_large)
-		return 0;
-	if (n && l->content[n - 1] == '\n')
-		n--;
-	if (n && l->content[n - 1] == '\r')
-		n--;
-	if (c->nlines == c->caplines) {
-		size_t cap = c->caplines ? c->caplines * 2 : 256;
-		uint32_t *grown = realloc(c->lines, cap * sizeof(*grown));
-		if (!grown)
-			return GIT_EUSER;
-		c->lines = grown;
-		c->caplines = cap;
-	}
-	if (c->nlines)
-		rc = nhg_buf_putc(&c->data, '\n');
-	if (!rc)
-		rc = nhg_buf_put(&c->data, l->content, n);
-	if (rc == NHG_ELIMIT) {
-		c->too_large = true; /* cannot happen: added lines fit the blob */
-		return 0;
-	}
-	if (rc)
-		return GIT_EUSER;
-	c->lines[c->nlines++] = l->new_lineno > 0 ? (uint32_t)l->new_lineno : 0;
-	return 0;
-}
-
-/* The lines d adds to its old side, as one unit. */
-static int scan_changed(nhg_gitctx *c, const git_diff_delta *d)
-{
-	const git_oid *id = &d->new_file.id;
-	const char *path = d->new_file.path;
-	git_diff_options o;
 	git_blob *old = NULL, *cur = NULL;
 	size_t size, old_size;
 	int rc;
@@ -184,10 +143,10 @@ static int scan_changed(nhg_gitctx *c, const git_diff_delta *d)
 			return rc;
 		return skip_too_large(c, path, size);
 	}
-	if ((rc = blob_size(c, &d->old_file.id, &old_size)) != 0)
+	if ((rc = blob_size(c, old_id, &old_size)) != 0)
 		return rc;
 	if (old_size > c->opts->max_file_size)
-		return scan_whole(c, d); /* do not diff against a huge blob */
+		return scan_whole(c, path, id); /* do not diff against a huge blob */
 	if ((rc = mark(c, id, NHG_OID_CHANGED)) != 0)
 		return rc;
 	if ((rc = lookup_blob(c, &cur, id)) != 0)
@@ -197,29 +156,22 @@ static int scan_changed(nhg_gitctx *c, const git_diff_delta *d)
 		git_blob_free(cur);
 		return 0;
 	}
-	if ((rc = lookup_blob(c, &old, &d->old_file.id)) != 0) {
+	if ((rc = lookup_blob(c, &old, old_id)) != 0) {
 		git_blob_free(cur);
 		return rc;
 	}
 	if (nhg_text_is_binary(git_blob_rawcontent(old), (size_t)git_blob_rawsize(old))) {
 		git_blob_free(old);
 		git_blob_free(cur);
-		return scan_whole(c, d); /* binary became text: all of it is new */
+		return scan_whole(c, path, id); /* binary became text: all new */
 	}
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	o.context_lines = 0;
-	o.interhunk_lines = 0;
-	o.flags = GIT_DIFF_FORCE_TEXT;
-	nhg_buf_clear(&c->data);
-	c->nlines = 0;
-	c->too_large = false;
-	rc = git_diff_blobs(old, NULL, cur, NULL, &o, NULL, NULL, NULL, on_line, c);
-	if (rc == GIT_EUSER)
-		rc = nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
-	else if (rc)
-		rc = nhg_gitsrc_fail(c, rc, "cannot diff blobs");
-	else if (c->too_large)
+	rc = nhg_gitsrc_added_lines(c, git_blob_rawcontent(old),
+				    (size_t)git_blob_rawsize(old),
+				    git_blob_rawcontent(cur), (size_t)git_blob_rawsize(cur));
+	if (rc == NHG_ELIMIT)
 		rc = skip_too_large(c, path, size);
+	else if (rc)
+		rc = nhg_error_set(c->err, rc, "out of memory");
 	else if (c->nlines)
 		rc = emit(c, path, c->data.ptr, c->data.len, c->lines, c->nlines);
 	git_blob_free(old);
@@ -235,85 +187,112 @@ static bool excluded(const nhg_gitctx *c, const char *path)
 	return false;
 }
 
-static int scan_delta(nhg_gitctx *c, const git_diff_delta *d)
+static bool is_blob(uint32_t mode)
 {
-	switch (d->status) {
-	case GIT_DELTA_ADDED:
-	case GIT_DELTA_MODIFIED:
-	case GIT_DELTA_RENAMED:
-	case GIT_DELTA_COPIED:
-	case GIT_DELTA_TYPECHANGE:
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
+	       mode == GIT_FILEMODE_LINK;
+}
+
+static int scan_change(nhg_gitctx *c, const nhg_gitchange *ch, const char *path)
+{
+	switch (ch->status) {
+	case 'A': case 'M': case 'R':
 		break;
-	case GIT_DELTA_CONFLICTED:
-		return skip(c, d->new_file.path ? d->new_file.path : d->old_file.path,
-			    "unmerged");
-	default: /* deleted, unmodified, ignored, untracked, unreadable */
+	case 'U':
+		return skip(c, path, "unmerged");
+	default: /* deleted */
 		return 0;
 	}
-	if (d->new_file.mode == GIT_FILEMODE_COMMIT)
-		return skip(c, d->new_file.path, "submodule");
-	if (d->new_file.mode == GIT_FILEMODE_TREE || excluded(c, d->new_file.path))
+	if (ch->new_mode == GIT_FILEMODE_COMMIT)
+		return skip(c, path, "submodule");
+	if (!is_blob(ch->new_mode) || excluded(c, path))
 		return 0;
-	if (git_oid_equal(&d->old_file.id, &d->new_file.id))
+	if (ch->status != 'A' && git_oid_equal(&ch->old_id, &ch->new_id))
 		return 0; /* a pure rename or a mode change: nothing added */
-	if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_TYPECHANGE ||
-	    d->old_file.mode == GIT_FILEMODE_COMMIT ||
-	    d->old_file.mode == GIT_FILEMODE_LINK ||
-	    d->new_file.mode == GIT_FILEMODE_LINK)
-		return scan_whole(c, d);
-	return scan_changed(c, d);
+	if (ch->status == 'A' || !is_blob(ch->old_mode) ||
+	    (ch->old_mode == GIT_FILEMODE_LINK) != (ch->new_mode == GIT_FILEMODE_LINK))
+		return scan_whole(c, path, &ch->new_id); /* all of it is new */
+	return scan_changed(c, path, &ch->old_id, &ch->new_id);
 }
 
-static int scan_diff(nhg_gitctx *c, git_diff *diff)
+static int scan_changes(nhg_gitctx *c, const nhg_gitchanges *chs)
 {
-	git_diff_find_options fo;
-	size_t n;
-	int rc;
-
-	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
-	fo.flags = GIT_DIFF_FIND_RENAMES;
-	if ((rc = git_diff_find_similar(diff, &fo)) != 0)
-		return nhg_gitsrc_fail(c, rc, "cannot detect renames");
-	n = git_diff_num_deltas(diff);
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = scan_delta(c, git_diff_get_delta(diff, i));
+	int rc = 0;
+	for (size_t i = 0; i < chs->n && !rc; i++)
+		rc = scan_change(c, &chs->v[i], chs->paths.ptr + chs->v[i].path);
 	return rc;
-}
-
-static void tree_diff_options(git_diff_options *o)
-{
-	git_diff_options_init(o, GIT_DIFF_OPTIONS_VERSION);
-	o->context_lines = 0;
-	o->interhunk_lines = 0;
-	o->flags = GIT_DIFF_NORMAL | GIT_DIFF_SKIP_BINARY_CHECK;
 }
 
 int nhg_gitsrc_diff_trees(nhg_gitctx *c, git_tree *old, git_tree *new_tree)
 {
-	git_diff_options o;
-	git_diff *diff = NULL;
+	int rc = nhg_gitsrc_tree_changes(c, &c->changes, old, new_tree);
+	if (!rc)
+		rc = nhg_gitsrc_find_renames(c, &c->changes);
+	if (!rc)
+		rc = scan_changes(c, &c->changes);
+	return rc;
+}
+
+/* A libgit2 delta as one of our changes. */
+static int add_delta(nhg_gitctx *c, nhg_gitchanges *out, const git_diff_delta *d)
+{
+	nhg_gitchange *ch;
+	const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+	size_t off = out->paths.len;
 	int rc;
 
-	tree_diff_options(&o);
-	rc = git_diff_tree_to_tree(&diff, c->repo, old, new_tree, &o);
-	if (rc)
-		return nhg_gitsrc_fail(c, rc, "cannot diff trees");
-	rc = scan_diff(c, diff);
-	git_diff_free(diff);
-	return rc;
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+		nhg_gitchange *grown = realloc(out->v, cap * sizeof(*grown));
+		if (!grown)
+			return nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
+		out->v = grown;
+		out->cap = cap;
+	}
+	if ((rc = nhg_buf_put(&out->paths, path, strlen(path) + 1)) != 0)
+		return nhg_error_set(c->err, rc, "too many staged paths");
+	ch = &out->v[out->n++];
+	memset(ch, 0, sizeof(*ch));
+	ch->path = off;
+	git_oid_cpy(&ch->old_id, &d->old_file.id);
+	git_oid_cpy(&ch->new_id, &d->new_file.id);
+	ch->old_mode = d->old_file.mode;
+	ch->new_mode = d->new_file.mode;
+	switch (d->status) {
+	case GIT_DELTA_ADDED: ch->status = 'A'; break;
+	case GIT_DELTA_MODIFIED: ch->status = 'M'; break;
+	case GIT_DELTA_RENAMED: case GIT_DELTA_COPIED: ch->status = 'R'; break;
+	case GIT_DELTA_TYPECHANGE: ch->status = 'A'; break;
+	case GIT_DELTA_CONFLICTED: ch->status = 'U'; break;
+	default: ch->status = 'D'; break;
+	}
+	return 0;
 }
 
 int nhg_gitsrc_diff_index(nhg_gitctx *c, git_tree *head, git_index *index)
 {
 	git_diff_options o;
+	git_diff_find_options fo;
 	git_diff *diff = NULL;
-	int rc;
+	int rc, grc;
 
-	tree_diff_options(&o);
-	rc = git_diff_tree_to_index(&diff, c->repo, head, index, &o);
-	if (rc)
-		return nhg_gitsrc_fail(c, rc, "cannot diff the index");
-	rc = scan_diff(c, diff);
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.context_lines = 0;
+	o.interhunk_lines = 0;
+	o.flags = GIT_DIFF_NORMAL | GIT_DIFF_SKIP_BINARY_CHECK;
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES;
+	grc = git_diff_tree_to_index(&diff, c->repo, head, index, &o);
+	if (!grc)
+		grc = git_diff_find_similar(diff, &fo);
+	if (grc) {
+		git_diff_free(diff);
+		return nhg_gitsrc_fail(c, grc, "cannot diff the index");
+	}
+	nhg_gitchanges_clear(&c->changes);
+	rc = 0;
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && !rc; i++)
+		rc = add_delta(c, &c->changes, git_diff_get_delta(diff, i));
 	git_diff_free(diff);
-	return rc;
+	return rc ? rc : scan_changes(c, &c->changes);
 }

@@ -2,8 +2,10 @@
  * Git sources, internal to lib/source: git.c opens the repository and picks
  * the mode, git_walk.c turns a range, a commit or every ref into commits,
  * git_diff.c turns one commit's diff (or the index's) into units, and
- * git_oidset.c remembers which blobs have already been covered, and
- * git_shallow.c walks shallow clones, which libgit2 1.5 cannot.
+ * git_tree.c and git_rename.c find what a commit changed, git_lines.c what
+ * a modified file added, git_oidset.c
+ * remembers which blobs have already been covered, and git_shallow.c walks
+ * shallow clones, which libgit2 1.5 cannot.
  */
 #ifndef NHG_SOURCE_GIT_INTERNAL_H
 #define NHG_SOURCE_GIT_INTERNAL_H
@@ -37,6 +39,29 @@ unsigned nhg_oidset_get(const nhg_oidset *s, const git_oid *id);
 int nhg_oidset_add(nhg_oidset *s, const git_oid *id, unsigned flags);
 void nhg_oidset_free(nhg_oidset *s);
 
+/*
+ * One changed path between two trees (or a tree and the index).  status:
+ * 'A' added, 'M' modified, 'R' renamed or copied (old_id is the source),
+ * 'D' deleted, 'd' deleted and used as a rename source, 'U' unmerged.
+ */
+typedef struct nhg_gitchange {
+	size_t path;             /* offset of its NUL-terminated path in paths */
+	git_oid old_id, new_id;
+	uint32_t old_mode, new_mode; /* git_filemode_t, 0 on a missing side */
+	char status;
+} nhg_gitchange;
+
+typedef struct nhg_gitchanges {
+	nhg_gitchange *v;
+	size_t n, cap;
+	nhg_buf paths;
+} nhg_gitchanges;
+
+#define NHG_GITCHANGES_PATHS_MAX ((size_t)64 << 20)
+
+void nhg_gitchanges_clear(nhg_gitchanges *ch);
+void nhg_gitchanges_free(nhg_gitchanges *ch);
+
 /* Everything one nhg_source_git call works with. */
 typedef struct nhg_gitctx {
 	git_repository *repo;
@@ -49,10 +74,12 @@ typedef struct nhg_gitctx {
 	nhg_error *err;
 
 	nhg_oidset seen;   /* blobs already covered in this call */
+	nhg_gitchanges changes; /* of the commit being diffed */
 	nhg_buf data;      /* added lines of one delta, joined by '\n' */
 	uint32_t *lines;   /* their new-file line numbers */
 	size_t nlines, caplines;
-	bool too_large;
+	uint64_t *ltab;    /* hash set of the old side's lines */
+	size_t ltabcap, ltabused;
 
 	/* The commit being diffed; commit[0] == '\0' for the index. */
 	char commit[GIT_OID_HEXSZ + 1];
@@ -66,6 +93,21 @@ typedef struct nhg_gitctx {
  * doing; a missing object in a shallow clone says how to deepen it.
  */
 int nhg_gitsrc_fail(nhg_gitctx *c, int gitrc, const char *what);
+
+/*
+ * The changes from old to new_tree (NULL: the empty tree) into out, which is
+ * cleared first; unchanged subtrees are not read.
+ */
+int nhg_gitsrc_tree_changes(nhg_gitctx *c, nhg_gitchanges *out, git_tree *old,
+			    git_tree *new_tree);
+/*
+ * Into c->data and c->lines: the lines of cur whose content is nowhere in
+ * old, and their line numbers.  NHG_ENOMEM, or NHG_ELIMIT past c->data's max.
+ */
+int nhg_gitsrc_added_lines(nhg_gitctx *c, const char *old, size_t olen,
+			   const char *cur, size_t len);
+/* Pair deleted and added files of ch into renames ('R'). */
+int nhg_gitsrc_find_renames(nhg_gitctx *c, nhg_gitchanges *ch);
 
 /* Diff old (NULL: the empty tree) against new and emit the units. */
 int nhg_gitsrc_diff_trees(nhg_gitctx *c, git_tree *old, git_tree *new_tree);

@@ -25,7 +25,7 @@ static int resolve(nhg_gitctx *c, git_oid *out, const char *name)
 		bool hexlike = n >= 7 && strspn(name, "0123456789abcdefABCDEF") == n;
 		if (c->shallow && rc == GIT_ENOTFOUND &&
 		    (hexlike || strpbrk(name, "~^")))
-			return nhg_error_set(c->err, NHG_EGIT,
+			return nhg_error_set(c->err, NHG_EUSAGE,
 					     "revision '%s' is not in this shallow clone; "
 					     "deepen it (git fetch --unshallow, or "
 					     "fetch-depth: 0 in actions/checkout)", name);

@@ -127,8 +127,6 @@ static int scan_file(walk *w, int at, const char *name)
 	nhg_unit u;
 	int fd, rc, e;
 
-	if (excluded(w))
-		return 0;
 	fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return skip_errno(w, errno);
@@ -282,10 +280,12 @@ static int visit(walk *w, int at, const char *name, int depth, int top)
 					     name, strerror(e));
 		return skip_errno(w, e);
 	}
-	if (S_ISLNK(st.st_mode))
-		return report_skip(w, "symlink");
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(w, at, name, depth);
+	if (excluded(w)) /* user config: not scanned, not reported */
+		return 0;
+	if (S_ISLNK(st.st_mode))
+		return report_skip(w, "symlink");
 	if (S_ISREG(st.st_mode))
 		return scan_file(w, at, name);
 	return report_skip(w, "not a regular file");
