@@ -36,12 +36,16 @@ typedef struct nhg_rule {
 	const char *title;
 	nhg_severity severity;
 	bool generic;          /* yields to any precise rule on the same span */
+	bool anchor_identifier; /* try the pattern only where an identifier holding
+				   a keyword starts (anchor: identifier) */
 	nhg_strlist keywords;  /* lowercase literals for the prefilter */
 	const char *pattern;   /* PCRE2, with a named group "secret" */
 	double entropy;        /* minimum Shannon bits/byte of the secret, 0: none */
 	const char *validate;  /* structural check name, or NULL */
 	nhg_strlist allow;     /* regexes on the secret that make it a non-finding */
 	nhg_strlist stopwords; /* case-insensitive substrings, same effect */
+	nhg_strlist allow_match; /* regexes on the whole match (name, operator,
+				    value) that make it a non-finding */
 	nhg_strlist paths;     /* globs of paths the rule does not apply to */
 	nhg_strlist controls;  /* "OWASP-NHI:NHI2", "NIST-CSF:PR.AA-05" */
 	const char *remediation;

@@ -9,8 +9,10 @@
 
 typedef struct nhg_compiled_rule {
 	pcre2_code *re;
+	pcre2_code *re_anchored; /* anchor: identifier rules (JIT needs it at compile time) */
 	uint32_t secret_group;  /* capture number of (?<secret>...) */
 	pcre2_code **allow;     /* rule->allow.n compiled regexes */
+	pcre2_code **allow_match; /* rule->allow_match.n compiled regexes */
 } nhg_compiled_rule;
 
 const nhg_compiled_rule *nhg_rulepack__compiled(const nhg_rulepack *pack, size_t i);

@@ -153,6 +153,8 @@ static int rule_field(loader *l, nhg_rule *r, const nhg_yaml_node *k, const nhg_
 		return want_list(l, v, key, &r->stopwords, true);
 	if (!strcmp(key, "allow"))
 		return want_list(l, v, key, &r->allow, false);
+	if (!strcmp(key, "allow_match"))
+		return want_list(l, v, key, &r->allow_match, false);
 	if (!strcmp(key, "paths"))
 		return want_list(l, v, key, &r->paths, false);
 	if (!strcmp(key, "controls"))
@@ -161,9 +163,34 @@ static int rule_field(loader *l, nhg_rule *r, const nhg_yaml_node *k, const nhg_
 		return want_number(l, v, key, &r->entropy);
 	if (!strcmp(key, "generic"))
 		return want_bool(l, v, key, &r->generic);
+	if (!strcmp(key, "anchor")) {
+		if (!nhg_yaml_is(v, "identifier") && !nhg_yaml_is(v, "anywhere"))
+			return bad(l, v, "'%s' must be identifier or anywhere", key);
+		r->anchor_identifier = nhg_yaml_is(v, "identifier");
+		return 0;
+	}
 	if (!strcmp(key, "examples"))
 		return load_examples(l, v, r);
 	return bad(l, k, "unknown key '%s' in rule", key);
+}
+
+/* Compile a rule's list of regexes; errors point at the list item. */
+static int compile_list(loader *l, pcre2_code ***out, const nhg_strlist *res,
+			const nhg_yaml_node *rule_node, const char *key)
+{
+	const nhg_yaml_node *list = nhg_yaml_map_get(rule_node, key);
+	int rc;
+	if (!res->n)
+		return 0;
+	if (!(*out = calloc(res->n, sizeof(**out))))
+		return nhg_error_set(l->err, NHG_ENOMEM, "out of memory");
+	for (size_t i = 0; i < res->n; i++) {
+		const nhg_yaml_node *pos = list && i < list->n ? list->items[i] : rule_node;
+		if ((rc = nhg_pack__compile(&(*out)[i], res->v[i], 0, l->file, pos->line,
+					    pos->column, l->err)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int compile_rule(loader *l, nhg_rule *r, nhg_compiled_rule *c,
@@ -171,25 +198,20 @@ static int compile_rule(loader *l, nhg_rule *r, nhg_compiled_rule *c,
 {
 	int rc, num;
 
-	if ((rc = nhg_pack__compile(&c->re, r->pattern, l->file, pattern_node->line,
+	if ((rc = nhg_pack__compile(&c->re, r->pattern, 0, l->file, pattern_node->line,
 				    pattern_node->column, l->err)) != 0)
+		return rc;
+	if (r->anchor_identifier &&
+	    (rc = nhg_pack__compile(&c->re_anchored, r->pattern, PCRE2_ANCHORED, l->file,
+				    pattern_node->line, pattern_node->column, l->err)) != 0)
 		return rc;
 	num = pcre2_substring_number_from_name(c->re, (PCRE2_SPTR) "secret");
 	if (num <= 0)
 		return bad(l, pattern_node, "pattern of rule '%s' has no (?<secret>...) group", r->id);
 	c->secret_group = (uint32_t)num;
-	if (r->allow.n) {
-		if (!(c->allow = calloc(r->allow.n, sizeof(*c->allow))))
-			return nhg_error_set(l->err, NHG_ENOMEM, "out of memory");
-		for (size_t i = 0; i < r->allow.n; i++) {
-			const nhg_yaml_node *an = nhg_yaml_map_get(rule_node, "allow");
-			const nhg_yaml_node *pos = an && i < an->n ? an->items[i] : rule_node;
-			if ((rc = nhg_pack__compile(&c->allow[i], r->allow.v[i], l->file,
-						    pos->line, pos->column, l->err)) != 0)
-				return rc;
-		}
-	}
-	return 0;
+	if ((rc = compile_list(l, &c->allow, &r->allow, rule_node, "allow")) != 0)
+		return rc;
+	return compile_list(l, &c->allow_match, &r->allow_match, rule_node, "allow_match");
 }
 
 static int add_rule(loader *l, const nhg_yaml_node *node)

@@ -53,12 +53,12 @@ int nhg_pack__strlist_add(nhg_rulepack *pack, nhg_strlist *l, const char *s, siz
 	return 0;
 }
 
-int nhg_pack__compile(pcre2_code **out, const char *re, const char *file, int line,
-		      int col, nhg_error *err)
+int nhg_pack__compile(pcre2_code **out, const char *re, uint32_t options,
+		      const char *file, int line, int col, nhg_error *err)
 {
 	int errcode;
 	PCRE2_SIZE off;
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0,
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, options,
 					 &errcode, &off, NULL);
 	if (!code) {
 		PCRE2_UCHAR msg[256];
@@ -161,7 +161,7 @@ int nhg_rulepack_load(nhg_rulepack **out, const char *const *paths, size_t npath
 		if (!pack->allow_re)
 			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
 		for (size_t i = 0; !rc && i < pack->allow.n; i++)
-			rc = nhg_pack__compile(&pack->allow_re[i], pack->allow.v[i],
+			rc = nhg_pack__compile(&pack->allow_re[i], pack->allow.v[i], 0,
 					       "<pack allow>", 0, 0, err);
 	}
 	if (rc) {
@@ -179,9 +179,13 @@ void nhg_rulepack_free(nhg_rulepack *pack)
 	for (size_t i = 0; i < pack->n; i++) {
 		nhg_compiled_rule *c = &pack->compiled[i];
 		pcre2_code_free(c->re);
+		pcre2_code_free(c->re_anchored);
 		for (size_t j = 0; c->allow && j < pack->rules[i].allow.n; j++)
 			pcre2_code_free(c->allow[j]);
 		free(c->allow);
+		for (size_t j = 0; c->allow_match && j < pack->rules[i].allow_match.n; j++)
+			pcre2_code_free(c->allow_match[j]);
+		free(c->allow_match);
 	}
 	for (size_t i = 0; pack->allow_re && i < pack->allow.n; i++)
 		pcre2_code_free(pack->allow_re[i]);

@@ -26,7 +26,8 @@ static bool allowed_by(nhg_scanner *s, pcre2_code *const *res, size_t n,
 }
 
 bool nhg_engine_accept(nhg_scanner *s, const nhg_rule *r, const nhg_compiled_rule *c,
-		       const char *secret, size_t len, int *checked)
+		       const char *secret, size_t len, const char *match, size_t mlen,
+		       int *checked)
 {
 	const nhg_strlist *pstop = nhg_rulepack_stopwords(s->pack);
 	const nhg_strlist *pallow = nhg_rulepack_allow(s->pack);
@@ -46,6 +47,8 @@ bool nhg_engine_accept(nhg_scanner *s, const nhg_rule *r, const nhg_compiled_rul
 	if (r->allow.n && allowed_by(s, c->allow, r->allow.n, secret, len))
 		return false;
 	if (pallow->n && allowed_by(s, nhg_rulepack__allow(s->pack), pallow->n, secret, len))
+		return false;
+	if (r->allow_match.n && allowed_by(s, c->allow_match, r->allow_match.n, match, mlen))
 		return false;
 	*checked = 0;
 	if (r->validate)

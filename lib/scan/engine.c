@@ -74,20 +74,36 @@ static uint32_t line_number(const nhg_unit *u, size_t idx)
 	return (uint32_t)(idx + 1);
 }
 
-/* Advance the line cursor to pos: count newlines since the last position. */
-static void seek_line(scan_state *st, size_t pos)
+/* Newlines in p[0, n), eight bytes at a time. */
+static size_t count_newlines(const char *p, size_t n)
 {
-	const char *d = st->unit->data;
-	while (st->line_pos < pos) {
-		const char *nl = memchr(d + st->line_pos, '\n', pos - st->line_pos);
-		if (!nl) {
-			st->line_pos = pos;
-			break;
-		}
-		st->line_idx++;
-		st->line_pos = (size_t)(nl - d) + 1;
-		st->line_start = st->line_pos;
+	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f * ones;
+	size_t c = 0, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, t;
+		memcpy(&x, p + i, 8);
+		x ^= 0x0a * ones;                 /* '\n' bytes become zero */
+		t = ((x & low7) + low7) | x;      /* high bit set: byte not zero */
+		c += (size_t)__builtin_popcountll(~t & ~low7);
 	}
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+/*
+ * Index of the current line in the unit.  Counted lazily, only when a match
+ * or a limit needs it: most lines with a keyword hold no finding.
+ */
+static size_t line_index(scan_state *st)
+{
+	if (st->count_pos < st->line_start) {
+		st->count_idx += count_newlines(st->unit->data + st->count_pos,
+						st->line_start - st->count_pos);
+		st->count_pos = st->line_start;
+	}
+	return st->count_idx;
 }
 
 static bool has_allow_marker(const char *line, size_t len)
@@ -95,6 +111,9 @@ static bool has_allow_marker(const char *line, size_t len)
 	static const char *const markers[] = {
 		"nhigate:allow", "gitleaks:allow", "pragma: allowlist secret"
 	};
+	/* every marker holds "allow": one search rules out almost every line */
+	if (!memmem(line, len, "allow", 5))
+		return false;
 	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
 		if (memmem(line, len, markers[i], strlen(markers[i])))
 			return true;
@@ -193,11 +212,44 @@ static int add_pending(scan_state *st, uint32_t rule, size_t start, size_t end, 
 	p->rule = rule;
 	p->start = start;
 	p->end = end;
-	p->line_idx = st->line_idx;
+	p->line_idx = line_index(st);
 	p->line_start = st->line_start;
 	p->checked = checked;
 	p->allowed = st->line_allowed;
 	p->dead = false;
+	return 0;
+}
+
+/* Gate one regex match and queue it; ovector in s->md. */
+static int take_match(scan_state *st, uint32_t ri, size_t from)
+{
+	nhg_scanner *s = st->s;
+	const nhg_compiled_rule *c = nhg_rulepack__compiled(s->pack, ri);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+	size_t ss, se, ms = from + ov[0], me = from + ov[1];
+	int checked = 0;
+
+	/* read the spans first: the gates reuse the match data */
+	if (ov[2 * c->secret_group] == PCRE2_UNSET)
+		return 0;
+	ss = from + ov[2 * c->secret_group];
+	se = from + ov[2 * c->secret_group + 1];
+	if (se <= ss || !nhg_engine_accept(s, nhg_rulepack_rule(s->pack, ri), c,
+					   st->unit->data + ss, se - ss,
+					   st->unit->data + ms, me - ms, &checked))
+		return 0;
+	return add_pending(st, ri, ss, se, checked) ? NHG_ENOMEM : 0;
+}
+
+/* A regex call failed on a bound: report the line as not fully scanned. */
+static int hit_limit(scan_state *st, uint32_t ri)
+{
+	nhg_scanner *s = st->s;
+	if (st->cb && st->cb->limit && !s->only)
+		return st->cb->limit(st->unit, nhg_rulepack_rule(s->pack, ri),
+				     line_number(st->unit, line_index(st)), st->cb->payload) ?
+			NHG_ESTOP : 0;
+	st->limited = true;
 	return 0;
 }
 
@@ -206,37 +258,76 @@ static int run_rule(scan_state *st, uint32_t ri, size_t from, size_t to)
 {
 	nhg_scanner *s = st->s;
 	const nhg_compiled_rule *c = nhg_rulepack__compiled(s->pack, ri);
-	const nhg_rule *r = nhg_rulepack_rule(s->pack, ri);
 	PCRE2_SPTR subject = (PCRE2_SPTR)(st->unit->data + from);
 	size_t len = to - from, off = 0;
+	int rc;
 
 	while (off <= len) {
 		int n = pcre2_match(c->re, subject, len, off, 0, s->md, s->mctx);
 		PCRE2_SIZE *ov;
-		size_t ss, se;
 		if (n == PCRE2_ERROR_NOMATCH)
 			return 0;
-		if (n < 0) {
-			/* match/depth/JIT-stack limit or a bad subject: a reported skip */
-			if (st->cb && st->cb->limit && !s->only)
-				return st->cb->limit(st->unit, r, line_number(st->unit, st->line_idx),
-						     st->cb->payload) ? NHG_ESTOP : 0;
-			st->limited = true;
-			return 0;
-		}
+		if (n < 0)
+			return hit_limit(st, ri);
 		ov = pcre2_get_ovector_pointer(s->md);
 		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		if ((uint32_t)n <= c->secret_group || ov[2 * c->secret_group] == PCRE2_UNSET)
+		if ((rc = take_match(st, ri, from)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static bool ident_byte(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * anchor: identifier.  Try the pattern only at the start of each identifier
+ * (or its opening quote) that holds a keyword hit: one anchored attempt per
+ * name instead of one at every position of the line.
+ */
+static int run_anchored(scan_state *st, uint32_t ri, size_t from, size_t to)
+{
+	nhg_scanner *s = st->s;
+	const nhg_compiled_rule *c = nhg_rulepack__compiled(s->pack, ri);
+	const char *d = st->unit->data;
+	size_t starts[MAX_SEG_HITS], n = 0, done = from;
+	int rc;
+
+	if (st->nhits > MAX_SEG_HITS)
+		return run_rule(st, ri, from, to);
+	for (size_t i = 0; i < st->nhits; i++) {
+		size_t p = st->hits[i];
+		if (p < from || p >= to)
 			continue;
-		ss = from + ov[2 * c->secret_group];
-		se = from + ov[2 * c->secret_group + 1];
-		if (se <= ss)
+		while (p > from && ident_byte(d[p - 1]))
+			p--;
+		if (p > from && (d[p - 1] == '"' || d[p - 1] == '\''))
+			p--;
+		starts[n++] = p;
+	}
+	qsort(starts, n, sizeof(*starts), cmp_size);
+	for (size_t i = 0; i < n; i++) {
+		int m;
+		if ((i && starts[i] == starts[i - 1]) || starts[i] < done)
 			continue;
-		int checked = 0;
-		if (!nhg_engine_accept(s, r, c, st->unit->data + ss, se - ss, &checked))
+		m = pcre2_match(c->re_anchored, (PCRE2_SPTR)(d + from), to - from,
+				starts[i] - from, 0, s->md, s->mctx);
+		if (m == PCRE2_ERROR_NOMATCH)
 			continue;
-		if (add_pending(st, ri, ss, se, checked))
-			return NHG_ENOMEM;
+		if (m < 0)
+			return hit_limit(st, ri);
+		done = from + pcre2_get_ovector_pointer(s->md)[1];
+		if ((rc = take_match(st, ri, from)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -258,7 +349,9 @@ static int flush(scan_state *st)
 			bits &= bits - 1;
 			if (s->only && ri != s->only->index)
 				continue;
-			rc = run_rule(st, ri, st->seg_from, st->seg_to);
+			rc = nhg_rulepack_rule(s->pack, ri)->anchor_identifier ?
+				run_anchored(st, ri, st->seg_from, st->seg_to) :
+				run_rule(st, ri, st->seg_from, st->seg_to);
 		}
 	}
 	if (!rc && s->npending)
@@ -278,9 +371,12 @@ static int on_hit(const nhg_keyword *kw, size_t pos, void *payload)
 		goto add; /* same line as the open segment */
 	if ((rc = flush(st)) != 0)
 		return rc;
-	if (pos >= st->line_end || st->line_end == 0 || pos < st->line_start) {
-		const char *nl;
-		seek_line(st, pos);
+	if (!st->have_line || pos >= st->line_end) {
+		/* a new line: its start is the newline nearest before pos */
+		size_t floor = st->have_line ? st->line_end + 1 : 0;
+		const char *nl = pos > floor ? memrchr(d + floor, '\n', pos - floor) : NULL;
+		st->line_start = nl ? (size_t)(nl - d) + 1 : floor;
+		st->have_line = true;
 		nl = memchr(d + pos, '\n', len - pos);
 		st->line_end = nl ? (size_t)(nl - d) : len;
 		st->line_allowed = s->opts.inline_allow &&
@@ -301,7 +397,13 @@ static int on_hit(const nhg_keyword *kw, size_t pos, void *payload)
 		}
 	}
 	st->have_seg = true;
+	st->nhits = 0;
 add:
+	/* nhits == MAX_SEG_HITS + 1 marks an overflow: anchored rules scan it all */
+	if (st->nhits < MAX_SEG_HITS)
+		st->hits[st->nhits] = pos;
+	if (st->nhits <= MAX_SEG_HITS)
+		st->nhits++;
 	for (size_t i = 0; i < kw->nrules; i++)
 		s->cand[kw->rules[i] / 64] |= 1ull << (kw->rules[i] % 64);
 	return 0;

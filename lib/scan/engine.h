@@ -34,23 +34,30 @@ struct nhg_scanner {
 	const nhg_rule *only;     /* nhg_scanner_test_rule: run just this rule */
 };
 
+#define MAX_SEG_HITS 64
+
 typedef struct scan_state {
 	nhg_scanner *s;
 	const nhg_unit *unit;
 	const nhg_scan_cb *cb;
-	size_t line_idx, line_pos, line_start, line_end;
-	bool line_allowed, long_line, have_seg;
+	size_t line_start, line_end;  /* the line of the open segment */
+	size_t count_pos, count_idx;  /* newlines counted up to count_pos */
+	bool have_line, line_allowed, long_line, have_seg;
 	size_t seg_from, seg_to;
+	size_t hits[MAX_SEG_HITS]; /* keyword positions in the open segment */
+	size_t nhits;              /* > MAX_SEG_HITS: too many to anchor on */
 	size_t reported_end, reported_line;
 	bool found, limited;
 } scan_state;
 
 /*
  * The gates a regex match must pass to be a finding: entropy, stopwords and
- * allow regexes (the rule's and the pack's), structural validation (sets
- * *checked to 1 or -1; a failed check keeps the finding).
+ * allow regexes on the secret (the rule's and the pack's), allow_match
+ * regexes on the whole match, structural validation (sets *checked to 1 or
+ * -1; a failed check keeps the finding).
  */
 bool nhg_engine_accept(nhg_scanner *s, const nhg_rule *r, const nhg_compiled_rule *c,
-		       const char *secret, size_t len, int *checked);
+		       const char *secret, size_t len, const char *match, size_t mlen,
+		       int *checked);
 
 #endif

@@ -1,13 +1,17 @@
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "scan/prefilter.h"
 
-#define BITMAP_BITS 18
+#define BITMAP_BITS 15
+#define FOLD_BITS 16
 
 struct nhg_prefilter {
-	uint64_t bitmap[(1u << BITMAP_BITS) / 64];
+	/* first three bytes of every keyword, folded with | 0x20, hashed */
+	uint64_t folded[(1u << FOLD_BITS) / 64];
+	/* first three bytes of 3-byte keywords; first four of longer ones */
+	uint64_t bitmap3[(1u << BITMAP_BITS) / 64];
+	uint64_t bitmap4[(1u << BITMAP_BITS) / 64];
 	nhg_keyword *kw;           /* sorted by tri */
 	size_t nkw;
 	uint32_t *table;           /* open addressing: tri -> first kw index + 1 */
@@ -26,9 +30,30 @@ static const unsigned char lower[256] = {
 #undef L
 };
 
-static inline uint32_t bit_of(uint32_t tri)
+static inline uint32_t bit_of(uint32_t gram)
 {
-	return (tri * 0x9E3779B1u) >> (32 - BITMAP_BITS);
+	return (gram * 0x9E3779B1u) >> (32 - BITMAP_BITS);
+}
+
+/*
+ * Three bytes folded with | 0x20 and hashed: exact case folding for
+ * letters; other bytes may collide (e.g. '[' and '{'), which only lets more
+ * positions through to the exact test.
+ */
+static inline uint32_t fold_of(const unsigned char *q)
+{
+	uint32_t w = ((uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16) | 0x202020u;
+	return (w * 0x9E3779B1u) >> (32 - FOLD_BITS);
+}
+
+static inline void set_bit(uint64_t *bm, uint32_t b)
+{
+	bm[b >> 6] |= 1ull << (b & 63);
+}
+
+static inline bool test_bit(const uint64_t *bm, uint32_t b)
+{
+	return (bm[b >> 6] >> (b & 63)) & 1;
 }
 
 static inline uint32_t slot_of(uint32_t tri, size_t mask)
@@ -121,7 +146,12 @@ int nhg_prefilter_new(nhg_prefilter **out, const nhg_rulepack *pack)
 	}
 	for (size_t i = 0; i < w; i++) {
 		uint32_t s;
-		pf->bitmap[bit_of(all[i].tri) / 64] |= 1ull << (bit_of(all[i].tri) % 64);
+		set_bit(pf->folded, fold_of((const unsigned char *)all[i].s));
+		if (all[i].len == 3)
+			set_bit(pf->bitmap3, bit_of(all[i].tri));
+		else
+			set_bit(pf->bitmap4, bit_of(all[i].tri |
+				(uint32_t)lower[(unsigned char)all[i].s[3]] << 24));
 		if (i && all[i - 1].tri == all[i].tri)
 			continue; /* the table points at the first of a run */
 		for (s = slot_of(all[i].tri, pf->mask); pf->table[s]; s = (s + 1) & pf->mask)
@@ -156,8 +186,12 @@ static int verify(const nhg_prefilter *pf, uint32_t tri, const char *data, size_
 	for (size_t i = e - 1; i < pf->nkw && pf->kw[i].tri == tri; i++) {
 		const nhg_keyword *kw = &pf->kw[i];
 		int rc;
-		if (kw->len > len - pos ||
-		    (kw->len > 3 && strncasecmp(kw->s + 3, data + pos + 3, kw->len - 3)))
+		size_t k = 3;
+		if (kw->len > len - pos)
+			continue;
+		while (k < kw->len && (unsigned char)kw->s[k] == lower[(unsigned char)data[pos + k]])
+			k++;
+		if (k < kw->len)
 			continue;
 		if ((rc = hit(kw, pos, payload)) != 0)
 			return rc;
@@ -170,20 +204,42 @@ int nhg_prefilter_run(const nhg_prefilter *pf, const char *data, size_t len,
 		      void *payload)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	uint32_t tri;
+	size_t i = 0;
 	int rc;
 
 	if (len < 3 || !pf->nkw)
 		return 0;
-	tri = (uint32_t)lower[p[0]] << 8 | (uint32_t)lower[p[1]] << 16;
-	for (size_t i = 0; i + 2 < len; i++) {
-		uint32_t b;
-		tri = (tri >> 8) | (uint32_t)lower[p[i + 2]] << 16;
-		b = bit_of(tri);
-		if (!(pf->bitmap[b >> 6] & (1ull << (b & 63))))
-			continue;
-		if ((rc = verify(pf, tri, data, len, i, hit, payload)) != 0)
-			return rc;
+/*
+ * Each window is computed from its own loads, not rolled from the previous
+ * one, so consecutive positions do not wait on each other.  A position
+ * passes a cheap first stage when its first three bytes, folded, may start
+ * some keyword,
+ * then a second when its first three bytes start a 3-byte keyword or its
+ * first four a longer one; only then is the keyword table consulted.
+ */
+#define TRI(q) ((uint32_t)lower[(q)[0]] | (uint32_t)lower[(q)[1]] << 8 | \
+		(uint32_t)lower[(q)[2]] << 16)
+#define TEST(k) do {                                                          \
+		if (test_bit(pf->folded, fold_of(p + i + (k)))) {               \
+			uint32_t t = TRI(p + i + (k));                          \
+			uint32_t q = i + (k) + 3 < len ? lower[p[i + (k) + 3]] : 0; \
+			if (test_bit(pf->bitmap3, bit_of(t)) ||                 \
+			    test_bit(pf->bitmap4, bit_of(t | q << 24))) {       \
+				rc = verify(pf, t, data, len, i + (k), hit, payload); \
+				if (rc)                                         \
+					return rc;                              \
+			}                                                       \
+		}                                                               \
+	} while (0)
+	for (; i + 6 <= len; i += 4) {
+		TEST(0);
+		TEST(1);
+		TEST(2);
+		TEST(3);
 	}
+	for (; i + 2 < len; i++)
+		TEST(0);
+#undef TEST
+#undef TRI
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,10 +122,36 @@ static int read_all(walk *w, int fd, size_t hint)
 	}
 }
 
+/* Hand one file's bytes to the sink (binary content is only counted). */
+static int emit_file(walk *w, const char *data, size_t len)
+{
+	nhg_unit u;
+
+	if (nhg_text_is_binary(data, len)) {
+		w->stats->binary++;
+		return 0;
+	}
+	memset(&u, 0, sizeof(u));
+	u.path = w->path.ptr;
+	u.data = data;
+	u.len = len;
+	w->stats->files++;
+	w->stats->bytes += len;
+	if (w->sink->unit(&u, w->sink->payload))
+		return nhg_error_set(w->err, NHG_ESTOP, "stopped by the sink");
+	return 0;
+}
+
+/*
+ * Large files are mapped rather than copied (like ag): a file truncated by
+ * another process while mapped would fault, which a scan of a stable tree
+ * does not meet.
+ */
+#define MMAP_MIN (1u << 20)
+
 static int scan_file(walk *w, int at, const char *name)
 {
 	struct stat st;
-	nhg_unit u;
 	int fd, rc, e;
 
 	fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -143,6 +170,16 @@ static int scan_file(walk *w, int at, const char *name)
 		close(fd);
 		return skip_too_large(w, (unsigned long long)st.st_size);
 	}
+	if ((size_t)st.st_size >= MMAP_MIN) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (map == MAP_FAILED)
+			return skip_errno(w, errno);
+		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+		rc = emit_file(w, map, (size_t)st.st_size);
+		munmap(map, (size_t)st.st_size);
+		return rc;
+	}
 	rc = read_all(w, fd, (size_t)st.st_size);
 	e = errno;
 	close(fd);
@@ -153,19 +190,7 @@ static int scan_file(walk *w, int at, const char *name)
 	if (rc)
 		return nhg_error_set(w->err, rc, "out of memory reading %s",
 				     w->path.ptr);
-	if (nhg_text_is_binary(w->data.ptr, w->data.len)) {
-		w->stats->binary++;
-		return 0;
-	}
-	memset(&u, 0, sizeof(u));
-	u.path = w->path.ptr;
-	u.data = w->data.ptr;
-	u.len = w->data.len;
-	w->stats->files++;
-	w->stats->bytes += w->data.len;
-	if (w->sink->unit(&u, w->sink->payload))
-		return nhg_error_set(w->err, NHG_ESTOP, "stopped by the sink");
-	return 0;
+	return emit_file(w, w->data.ptr, w->data.len);
 }
 
 static int cmp_names(const void *a, const void *b)
