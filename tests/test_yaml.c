@@ -100,6 +100,9 @@ static void test_bounds_and_errors(void **state)
 	assert_string_equal(err.file, "t.yaml");
 	assert_true(err.line >= 1);
 	assert_non_null(strstr(err.message, "invalid YAML"));
+	err = parse_fail("a: 1\nb: 2\na: 3\n", 15, NULL);
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.message, "duplicate key 'a' (first at line 1)"));
 	err = parse_fail("a: *nope\n", 9, NULL);
 	assert_non_null(strstr(err.message, "alias"));
 }

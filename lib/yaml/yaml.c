@@ -2,6 +2,7 @@
  * YAML model with positions, built from libyaml's event stream.  Nodes live
  * in one arena owned by the document; aliases share the anchored node.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,33 @@ static int seal(parser *p, nhg_yaml_node *coll)
 
 static int parse_node(parser *p, yaml_event_t *ev, size_t depth, nhg_yaml_node **out);
 
+/*
+ * A key given twice in one mapping is an error (YAML says keys are unique;
+ * a silent last-one-wins would hide half of a rule or a policy).  Merge keys
+ * are exempt.  Quadratic, but mappings are small and bounded by max_nodes.
+ */
+static int check_duplicate_keys(parser *p, const nhg_yaml_node *map)
+{
+	/* items holds key, value, key, value... while the mapping is built */
+	for (size_t i = 2; i < map->n; i += 2) {
+		const nhg_yaml_node *k = map->items[i];
+		if (k->kind != NHG_YAML_SCALAR || nhg_yaml_is(k, "<<"))
+			continue;
+		for (size_t j = 0; j < i; j += 2) {
+			const nhg_yaml_node *o = map->items[j];
+			if (o->kind == NHG_YAML_SCALAR && o->len == k->len &&
+			    memcmp(o->str, k->str, k->len) == 0) {
+				char msg[300];
+				yaml_mark_t m = { 0, (size_t)k->line - 1, (size_t)k->column - 1 };
+				snprintf(msg, sizeof(msg), "duplicate key '%.200s' (first at line %d)",
+					 k->str, o->line);
+				return fail_at(p, &m, NHG_EINPUT, msg);
+			}
+		}
+	}
+	return 0;
+}
+
 static int parse_collection(parser *p, nhg_yaml_node *coll, yaml_event_type_t end,
 			    size_t depth)
 {
@@ -188,6 +216,8 @@ static int parse_collection(parser *p, nhg_yaml_node *coll, yaml_event_type_t en
 		if (rc || (rc = push_item(p, coll, &cap, child)) != 0)
 			break;
 	}
+	if (!rc && coll->kind == NHG_YAML_MAP)
+		rc = check_duplicate_keys(p, coll);
 	if (rc) {
 		free(coll->items);
 		coll->items = NULL;
