@@ -2,10 +2,12 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "nhigate/array.h"
 #include "nhigate/buf.h"
 #include "nhigate/glob.h"
 #include "nhigate/hash.h"
@@ -26,6 +28,22 @@ static void test_buf_limit(void **state)
 	assert_int_equal(nhg_buf_putc(&b, 'z'), 0);
 	nhg_buf_free(&b);
 	assert_string_equal(b.ptr, "");
+}
+
+static void test_array_reserve(void **state)
+{
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(NHG_ARRAY_RESERVE(v, n, cap, 4), 0);
+		assert_true(cap > n);
+		v[n++] = i;
+	}
+	assert_int_equal(cap, 128); /* 4, 8, ... doubling */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(v[i], i);
+	free(v);
 }
 
 static void test_glob(void **state)
@@ -103,6 +121,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_limit),
+		cmocka_unit_test(test_array_reserve),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_entropy),
 		cmocka_unit_test(test_escape),

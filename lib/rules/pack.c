@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "nhigate/array.h"
 #include "nhigate/buf.h"
 #include "nhigate/hash.h"
 #include "rules/pack.h"
@@ -12,15 +13,9 @@ void *nhg_pack__own(nhg_rulepack *pack, void *p)
 {
 	if (!p)
 		return NULL;
-	if (pack->nowned == pack->capowned) {
-		size_t cap = pack->capowned ? pack->capowned * 2 : 256;
-		void **o = realloc(pack->owned, cap * sizeof(*o));
-		if (!o) {
-			free(p);
-			return NULL;
-		}
-		pack->owned = o;
-		pack->capowned = cap;
+	if (NHG_ARRAY_RESERVE(pack->owned, pack->nowned, pack->capowned, 256)) {
+		free(p);
+		return NULL;
 	}
 	pack->owned[pack->nowned++] = p;
 	return p;
@@ -98,13 +93,9 @@ static int load_dir(nhg_rulepack *pack, const char *dir, nhg_sha256_ctx *h,
 		if (de->d_name[0] == '.' ||
 		    !(has_suffix(de->d_name, ".yaml") || has_suffix(de->d_name, ".yml")))
 			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*nn));
-			if (!nn) {
-				rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
-				break;
-			}
-			names = nn;
+		if (NHG_ARRAY_RESERVE(names, n, cap, 32)) {
+			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
+			break;
 		}
 		if (!(names[n] = malloc(strlen(dir) + strlen(de->d_name) + 2))) {
 			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nhigate/array.h"
 #include "scan/engine.h"
 
 #define MAX_PENDING 4096
@@ -198,16 +199,10 @@ static int add_pending(scan_state *st, uint32_t rule, size_t start, size_t end, 
 {
 	nhg_scanner *s = st->s;
 	pending *p;
-	if (s->npending == s->cappending) {
-		size_t cap = s->cappending ? s->cappending * 2 : 16;
-		pending *np;
-		if (cap > MAX_PENDING)
-			return 0; /* more than this on one segment is noise; keep the first */
-		if (!(np = realloc(s->pending, cap * sizeof(*np))))
-			return NHG_ENOMEM;
-		s->pending = np;
-		s->cappending = cap;
-	}
+	if (s->npending >= MAX_PENDING)
+		return 0; /* more than this on one segment is noise; keep the first */
+	if (NHG_ARRAY_RESERVE(s->pending, s->npending, s->cappending, 16))
+		return NHG_ENOMEM;
 	p = &s->pending[s->npending++];
 	p->rule = rule;
 	p->start = start;

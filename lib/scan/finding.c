@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "nhigate/array.h"
 #include "nhigate/buf.h"
 #include "nhigate/finding.h"
 
@@ -89,14 +90,8 @@ int nhg_result_add_match(nhg_result *r, const nhg_unit *u, const nhg_match *m)
 {
 	nhg_finding *f;
 
-	if (r->nfindings == r->capfindings) {
-		size_t cap = r->capfindings ? r->capfindings * 2 : 32;
-		nhg_finding *nf = realloc(r->findings, cap * sizeof(*nf));
-		if (!nf)
-			return NHG_ENOMEM;
-		r->findings = nf;
-		r->capfindings = cap;
-	}
+	if (NHG_ARRAY_RESERVE(r->findings, r->nfindings, r->capfindings, 32))
+		return NHG_ENOMEM;
 	f = &r->findings[r->nfindings];
 	memset(f, 0, sizeof(*f));
 	f->rule = m->rule;
@@ -130,14 +125,8 @@ int nhg_result_add_skip(nhg_result *r, const char *path, const char *commit,
 			const char *reason)
 {
 	nhg_skip *s;
-	if (r->nskipped == r->capskipped) {
-		size_t cap = r->capskipped ? r->capskipped * 2 : 16;
-		nhg_skip *ns = realloc(r->skipped, cap * sizeof(*ns));
-		if (!ns)
-			return NHG_ENOMEM;
-		r->skipped = ns;
-		r->capskipped = cap;
-	}
+	if (NHG_ARRAY_RESERVE(r->skipped, r->nskipped, r->capskipped, 16))
+		return NHG_ENOMEM;
 	s = &r->skipped[r->nskipped];
 	s->path = strdup(path ? path : "");
 	s->commit = dup_or_null(commit);

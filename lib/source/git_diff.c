@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nhigate/array.h"
 #include "nhigate/glob.h"
 #include "nhigate/text.h"
 #include "source/git_internal.h"
@@ -71,31 +72,26 @@ static int mark(nhg_gitctx *c, const git_oid *id, unsigned flags)
 	return 0;
 }
 
+static int blob_fail(nhg_gitctx *c, int rc, const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	char what[80];
+	git_oid_tostr(hex, sizeof(hex), id);
+	snprintf(what, sizeof(what), "cannot read blob %s", hex);
+	return nhg_gitsrc_fail(c, rc, what);
+}
+
 static int blob_size(nhg_gitctx *c, const git_oid *id, size_t *size)
 {
 	git_object_t type;
 	int rc = git_odb_read_header(size, &type, c->odb, id);
-	if (rc) {
-		char hex[GIT_OID_HEXSZ + 1];
-		char what[80];
-		git_oid_tostr(hex, sizeof(hex), id);
-		snprintf(what, sizeof(what), "cannot read blob %s", hex);
-		return nhg_gitsrc_fail(c, rc, what);
-	}
-	return 0;
+	return rc ? blob_fail(c, rc, id) : 0;
 }
 
 static int lookup_blob(nhg_gitctx *c, git_blob **out, const git_oid *id)
 {
 	int rc = git_blob_lookup(out, c->repo, id);
-	if (rc) {
-		char hex[GIT_OID_HEXSZ + 1];
-		char what[80];
-		git_oid_tostr(hex, sizeof(hex), id);
-		snprintf(what, sizeof(what), "cannot read blob %s", hex);
-		return nhg_gitsrc_fail(c, rc, what);
-	}
-	return 0;
+	return rc ? blob_fail(c, rc, id) : 0;
 }
 
 /* The new side of a change as one whole-file unit. */
@@ -241,14 +237,8 @@ static int add_delta(nhg_gitctx *c, nhg_gitchanges *out, const git_diff_delta *d
 	size_t off = out->paths.len;
 	int rc;
 
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 64;
-		nhg_gitchange *grown = realloc(out->v, cap * sizeof(*grown));
-		if (!grown)
-			return nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
-		out->v = grown;
-		out->cap = cap;
-	}
+	if (NHG_ARRAY_RESERVE(out->v, out->n, out->cap, 64))
+		return nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
 	if ((rc = nhg_buf_put(&out->paths, path, strlen(path) + 1)) != 0)
 		return nhg_error_set(c->err, rc, "too many staged paths");
 	ch = &out->v[out->n++];

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nhigate/array.h"
 #include "source/git_internal.h"
 
 static uint64_t line_hash(const char *s, size_t n)
@@ -91,14 +92,8 @@ static int add_line(nhg_gitctx *c, const char *s, size_t n, uint32_t lineno)
 
 	if (n && s[n - 1] == '\r')
 		n--;
-	if (c->nlines == c->caplines) {
-		size_t cap = c->caplines ? c->caplines * 2 : 256;
-		uint32_t *grown = realloc(c->lines, cap * sizeof(*grown));
-		if (!grown)
-			return NHG_ENOMEM;
-		c->lines = grown;
-		c->caplines = cap;
-	}
+	if (NHG_ARRAY_RESERVE(c->lines, c->nlines, c->caplines, 256))
+		return NHG_ENOMEM;
 	if (c->nlines)
 		rc = nhg_buf_putc(&c->data, '\n');
 	if (!rc)

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "nhigate/array.h"
 #include "source/git_internal.h"
 
 #define MAX_DEPTH 512 /* nested directories we follow */
@@ -27,14 +28,8 @@ static int add_change(nhg_gitctx *c, nhg_gitchanges *out, nhg_buf *path,
 	const char *name = git_tree_entry_name(n ? n : o);
 	int rc;
 
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 64;
-		nhg_gitchange *grown = realloc(out->v, cap * sizeof(*grown));
-		if (!grown)
-			return nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
-		out->v = grown;
-		out->cap = cap;
-	}
+	if (NHG_ARRAY_RESERVE(out->v, out->n, out->cap, 64))
+		return nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
 	off = out->paths.len;
 	if ((rc = nhg_buf_put(&out->paths, path->ptr, base)) != 0 ||
 	    (rc = nhg_buf_puts(&out->paths, name)) != 0 ||

@@ -8,6 +8,7 @@
 
 #include <yaml.h>
 
+#include "nhigate/array.h"
 #include "nhigate/yaml.h"
 
 typedef struct anchor {
@@ -37,14 +38,8 @@ typedef struct parser {
 static void *doc_alloc(nhg_yaml_doc *doc, size_t size)
 {
 	void *p;
-	if (doc->nallocs == doc->capallocs) {
-		size_t cap = doc->capallocs ? doc->capallocs * 2 : 64;
-		void **a = realloc(doc->allocs, cap * sizeof(*a));
-		if (!a)
-			return NULL;
-		doc->allocs = a;
-		doc->capallocs = cap;
-	}
+	if (NHG_ARRAY_RESERVE(doc->allocs, doc->nallocs, doc->capallocs, 64))
+		return NULL;
 	if (!(p = calloc(1, size ? size : 1)))
 		return NULL;
 	doc->allocs[doc->nallocs++] = p;
@@ -111,14 +106,8 @@ static int set_props(parser *p, nhg_yaml_node *n, const yaml_char_t *anc,
 		return nhg_error_set(p->err, NHG_ENOMEM, "out of memory");
 	if (anc) {
 		anchor *a;
-		if (p->nanchors == p->capanchors) {
-			size_t cap = p->capanchors ? p->capanchors * 2 : 16;
-			anchor *na = realloc(p->anchors, cap * sizeof(*na));
-			if (!na)
-				return nhg_error_set(p->err, NHG_ENOMEM, "out of memory");
-			p->anchors = na;
-			p->capanchors = cap;
-		}
+		if (NHG_ARRAY_RESERVE(p->anchors, p->nanchors, p->capanchors, 16))
+			return nhg_error_set(p->err, NHG_ENOMEM, "out of memory");
 		a = &p->anchors[p->nanchors++];
 		a->node = n;
 		if (!(a->name = doc_strdup(p->doc, (const char *)anc, strlen((const char *)anc))))
@@ -131,14 +120,8 @@ static int set_props(parser *p, nhg_yaml_node *n, const yaml_char_t *anc,
 /* Append child to a collection under construction (items grow by doubling). */
 static int push_item(parser *p, nhg_yaml_node *coll, size_t *cap, nhg_yaml_node *child)
 {
-	if (coll->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		nhg_yaml_node **items = realloc(coll->items, ncap * sizeof(*items));
-		if (!items)
-			return nhg_error_set(p->err, NHG_ENOMEM, "out of memory");
-		coll->items = items;
-		*cap = ncap;
-	}
+	if (NHG_ARRAY_RESERVE(coll->items, coll->n, *cap, 4))
+		return nhg_error_set(p->err, NHG_ENOMEM, "out of memory");
 	coll->items[coll->n++] = child;
 	return 0;
 }
