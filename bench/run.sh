@@ -91,7 +91,7 @@ fi
 
 rm -rf "$RES"
 mkdir -p "$RES"
-dir_bytes() { find "$1" -type f -exec cat {} + | wc -c | tr -d ' '; }
+dir_bytes() { find "$1/" -type f -exec cat {} + | wc -c | tr -d ' '; }
 LOG_BYTES=$(wc -c <"$LOG" | tr -d ' ')
 TREE_BYTES=$(dir_bytes "$TREE")
 PLANTED_BYTES=$(dir_bytes "$PLANTED")
@@ -196,15 +196,18 @@ NHG_CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | he
 NHG_NPROC=$(nproc 2>/dev/null || echo '?')
 NHG_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 NHG_SL_NOTE=$SL_NOTE
-export NHG_CPU NHG_NPROC NHG_DATE NHG_SL_NOTE
+NHG_ROOT=$ROOT
+export NHG_CPU NHG_NPROC NHG_DATE NHG_SL_NOTE NHG_ROOT
 python3 - "$RES/meta.json" "$COMMITS" "$SEED" "$RUNS" "$STARTUP_RUNS" "$LOG_BYTES" "$TREE_BYTES" \
 	"$PLANTED_BYTES" <<'EOF'
 import json, os, subprocess, sys
 a = sys.argv
 git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+src = subprocess.run(["git", "-C", os.environ["NHG_ROOT"], "describe", "--always", "--dirty"],
+                     capture_output=True, text=True).stdout.strip() or "unknown"
 json.dump({"commits": int(a[2]), "seed": int(a[3]), "runs": int(a[4]), "startup_runs": int(a[5]),
            "dump_bytes": int(a[6]), "tree_bytes": int(a[7]), "planted_bytes": int(a[8]),
            "nproc": os.environ["NHG_NPROC"], "cpu": os.environ["NHG_CPU"], "date": os.environ["NHG_DATE"],
-           "git": git, "secretlint_note": os.environ["NHG_SL_NOTE"]}, open(a[1], "w"), indent=1)
+           "git": git, "source": src, "secretlint_note": os.environ["NHG_SL_NOTE"]}, open(a[1], "w"), indent=1)
 EOF
 python3 "$BENCH/report.py" "$RES" --markdown-out "$RES/report.md"
