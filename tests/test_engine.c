@@ -103,6 +103,23 @@ static void test_positions(void **state)
 	nhg_rulepack_free(pack);
 }
 
+static void test_line_counting(void **state)
+{
+	/* 5,000 empty lines: newline counting must stay exact when lines are dense */
+	nhg_rulepack *pack = load("fixtures/rules/good");
+	size_t blank = 5000, len = blank + strlen("key = " TOKEN "\n");
+	char *text = malloc(len + 1);
+	hits h;
+	(void)state;
+	memset(text, '\n', blank);
+	strcpy(text + blank, "key = " TOKEN "\n");
+	h = scan_with(pack, NULL, "blank.txt", text, len, NULL, 0);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.m[0].line, blank + 1);
+	free(text);
+	nhg_rulepack_free(pack);
+}
+
 static void test_diff_line_numbers(void **state)
 {
 	nhg_rulepack *pack = load("fixtures/rules/good");
@@ -271,6 +288,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_line_counting),
 		cmocka_unit_test(test_diff_line_numbers),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_gates),

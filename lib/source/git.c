@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "source/git_internal.h"
 
@@ -112,6 +115,8 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 
 	memset(&c, 0, sizeof(c));
+	if (getrandom(&c.lseed, sizeof(c.lseed), 0) != (ssize_t)sizeof(c.lseed))
+		c.lseed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ 0x243f6a8885a308d3ull;
 	c.opts = opts;
 	c.sink = sink;
 	c.stats = stats ? stats : &scratch;

@@ -79,6 +79,7 @@ typedef struct nhg_gitctx {
 	uint32_t *lines;   /* their new-file line numbers */
 	size_t nlines, caplines;
 	uint64_t *ltab;    /* hash set of the old side's lines */
+	uint64_t lseed;    /* random per scan: line collisions cannot be planned */
 	size_t ltabcap, ltabused;
 
 	/* The commit being diffed; commit[0] == '\0' for the index. */

@@ -8,7 +8,9 @@
  * the new ones, linear in the size of both, where running xdiff over every
  * modified file cost as much as all the rest of a history scan together.
  * Lines are compared by a 64-bit hash; a collision (about n^2 / 2^64) could
- * only hide a line, so the hash is keyed with the line length as well.
+ * only hide a line, so the hash is keyed with the line length and with a
+ * seed drawn at random for each scan, so that nobody can craft a line that
+ * collides with one already in the file to slip a secret past the scan.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +18,10 @@
 #include "nhigate/array.h"
 #include "source/git_internal.h"
 
-static uint64_t line_hash(const char *s, size_t n)
+static uint64_t line_hash(uint64_t seed, const char *s, size_t n)
 {
 	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = 0x243f6a8885a308d3ull ^ (n * k);
+	uint64_t h = seed ^ (n * k);
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
@@ -118,13 +120,13 @@ int nhg_gitsrc_added_lines(nhg_gitctx *c, const char *old, size_t olen,
 	for (p = old, end = old + olen; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		table_add(c, line_hash(p, n));
+		table_add(c, line_hash(c->lseed, p, n));
 		p += n + 1;
 	}
 	for (p = cur, end = cur + len; p < end; lineno++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (!table_has(c, line_hash(p, n)) &&
+		if (!table_has(c, line_hash(c->lseed, p, n)) &&
 		    (rc = add_line(c, p, n, lineno)) != 0)
 			return rc;
 		p += n + 1;
