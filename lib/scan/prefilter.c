@@ -7,6 +7,8 @@
 #define FOLD_BITS 16
 
 struct nhg_prefilter {
+	/* byte pairs 0-1 and 1-2 of every keyword, folded with | 0x20 */
+	uint64_t pairs[65536 / 64];
 	/* first three bytes of every keyword, folded with | 0x20, hashed */
 	uint64_t folded[(1u << FOLD_BITS) / 64];
 	/* first three bytes of 3-byte keywords; first four of longer ones */
@@ -30,6 +32,14 @@ static const unsigned char lower[256] = {
 #undef L
 };
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define le32(x) __builtin_bswap32(x)
+#define le16(x) __builtin_bswap16(x)
+#else
+#define le32(x) (x)
+#define le16(x) (x)
+#endif
+
 static inline uint32_t bit_of(uint32_t gram)
 {
 	return (gram * 0x9E3779B1u) >> (32 - BITMAP_BITS);
@@ -44,6 +54,28 @@ static inline uint32_t fold_of(const unsigned char *q)
 {
 	uint32_t w = ((uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16) | 0x202020u;
 	return (w * 0x9E3779B1u) >> (32 - FOLD_BITS);
+}
+
+/* fold_of for a position with at least four readable bytes: one load. */
+static inline uint32_t fold_of4(const unsigned char *q)
+{
+	uint32_t w;
+	memcpy(&w, q, 4);
+	w = le32(w);
+	w = (w | 0x202020u) & 0xffffffu;
+	return (w * 0x9E3779B1u) >> (32 - FOLD_BITS);
+}
+
+static inline uint32_t pair_of(const unsigned char *q)
+{
+	return ((uint32_t)q[0] | (uint32_t)q[1] << 8) | 0x2020u;
+}
+
+static inline uint32_t pair_of2(const unsigned char *q)
+{
+	uint16_t w;
+	memcpy(&w, q, 2);
+	return ((uint32_t)le16(w)) | 0x2020u;
 }
 
 static inline void set_bit(uint64_t *bm, uint32_t b)
@@ -147,6 +179,8 @@ int nhg_prefilter_new(nhg_prefilter **out, const nhg_rulepack *pack)
 	for (size_t i = 0; i < w; i++) {
 		uint32_t s;
 		set_bit(pf->folded, fold_of((const unsigned char *)all[i].s));
+		set_bit(pf->pairs, pair_of((const unsigned char *)all[i].s));
+		set_bit(pf->pairs, pair_of((const unsigned char *)all[i].s + 1));
 		if (all[i].len == 3)
 			set_bit(pf->bitmap3, bit_of(all[i].tri));
 		else
@@ -219,8 +253,8 @@ int nhg_prefilter_run(const nhg_prefilter *pf, const char *data, size_t len,
  */
 #define TRI(q) ((uint32_t)lower[(q)[0]] | (uint32_t)lower[(q)[1]] << 8 | \
 		(uint32_t)lower[(q)[2]] << 16)
-#define TEST(k) do {                                                          \
-		if (test_bit(pf->folded, fold_of(p + i + (k)))) {               \
+#define TEST(k, fold) do {                                                    \
+		if (test_bit(pf->folded, fold(p + i + (k)))) {                  \
 			uint32_t t = TRI(p + i + (k));                          \
 			uint32_t q = i + (k) + 3 < len ? lower[p[i + (k) + 3]] : 0; \
 			if (test_bit(pf->bitmap3, bit_of(t)) ||                 \
@@ -231,14 +265,19 @@ int nhg_prefilter_run(const nhg_prefilter *pf, const char *data, size_t len,
 			}                                                       \
 		}                                                               \
 	} while (0)
-	for (; i + 6 <= len; i += 4) {
-		TEST(0);
-		TEST(1);
-		TEST(2);
-		TEST(3);
+	/*
+	 * The pair at i+1 is the second and third byte of a keyword starting at
+	 * i, or the first and second of one starting at i+1: one look rules out
+	 * two positions.
+	 */
+	for (; i + 4 <= len; i += 2) {
+		if (!test_bit(pf->pairs, pair_of2(p + i + 1)))
+			continue;
+		TEST(0, fold_of4);
+		TEST(1, fold_of);
 	}
 	for (; i + 2 < len; i++)
-		TEST(0);
+		TEST(0, fold_of);
 #undef TEST
 #undef TRI
 	return 0;
