@@ -240,6 +240,16 @@ static void test_match_limit_is_reported(void **state)
 	h = scan(pack, line);
 	assert_int_equal(h.n, 0);
 	assert_int_equal(h.limits, 1);
+	/* run alone (rule tests, lint), the limit is an error, not "no finding" */
+	{
+		nhg_error err = NHG_ERROR_INIT;
+		nhg_scanner *s = NULL;
+		bool found = false;
+		assert_int_equal(nhg_scanner_new(&s, pack, NULL, &err), 0);
+		assert_int_equal(nhg_scanner_test_rule(s, nhg_rulepack_rule(pack, 0), line,
+						       strlen(line), &found, &err), NHG_ELIMIT);
+		nhg_scanner_free(s);
+	}
 	nhg_rulepack_free(pack);
 }
 

@@ -83,7 +83,8 @@ int nhg_scanner_scan(nhg_scanner *s, const nhg_unit *unit,
 
 /*
  * Run one rule alone over one line of text, as `nhigate-rules test` does:
- * true when it yields a finding.  Inline markers are honoured.
+ * *found is true when it yields a finding.  Inline markers are honoured.
+ * A rule that hits the regex match or depth limit fails with NHG_ELIMIT.
  */
 int nhg_scanner_test_rule(nhg_scanner *s, const nhg_rule *rule,
 			  const char *text, size_t len, bool *found,

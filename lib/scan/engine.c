@@ -475,6 +475,9 @@ int nhg_scanner_test_rule(nhg_scanner *s, const nhg_rule *rule, const char *text
 	s->only = NULL;
 	if (rc)
 		return nhg_error_set(err, rc, "out of memory");
+	if (st.limited)
+		return nhg_error_set(err, NHG_ELIMIT, "rule %s hit the regex match limit",
+				     rule->id);
 	*found = st.found;
 	return 0;
 }

@@ -98,6 +98,23 @@ sed 's/dmo_short/dmo_Ab3dEf6hIj9kLm2nOp5q/' "$FIX/pack.yaml" > "$TMP/broken.yaml
 run nhigate-rules --rules "$TMP/broken.yaml" test; expect_rc 1
 expect_in "$out" "FAIL demo-token nomatch[1]"; expect_in "$out" "7 passed, 1 failed"
 
+t "lint refuses a pattern that backtracks catastrophically"
+cat > "$TMP/slow.yaml" <<'YAML'
+rules:
+  - id: slow
+    title: Backtracks on long runs
+    severity: low
+    keywords: [aaa]
+    pattern: '(?<secret>(a|aa)+$)'
+    controls: [OWASP-NHI:NHI2]
+    remediation: Fix the pattern.
+    examples:
+      match: ['aaa', 'aaaa']
+      nomatch: ['bbb', 'ccc']
+YAML
+run nhigate-rules --rules "$TMP/slow.yaml" lint
+expect_rc 2; expect_in "$err" "slow.yaml:2:5: rule 'slow': pattern exceeds the match limit"
+
 t "the default pack lints clean"
 run nhigate-rules --rules "$ROOT/rules" lint; expect_rc 0
 
