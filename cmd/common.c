@@ -72,25 +72,36 @@ static bool beside_binary(char *out, size_t n)
 	return false;
 }
 
-int cli_load_rules(nhg_rulepack **out, cli_common *c, const char *argv0, nhg_error *err)
+int cli_resolve_rules(cli_common *c, nhg_error *err)
 {
 	static char found[PATH_MAX + 64];
 	const char *env = getenv("NHIGATE_RULES");
-	(void)argv0;
 
-	if (!c->nrules) {
-		if (env && *env)
-			c->rules[c->nrules++] = env;
-		else if (is_dir(NHG_DATADIR "/rules"))
-			c->rules[c->nrules++] = NHG_DATADIR "/rules";
-		else if (beside_binary(found, sizeof(found)))
-			c->rules[c->nrules++] = found;
-		else
-			return nhg_error_set(err, NHG_EUSAGE,
-					     "no rule pack found (looked in $NHIGATE_RULES and %s/rules); pass --rules DIR",
-					     NHG_DATADIR);
-	}
-	return nhg_rulepack_load(out, c->rules, c->nrules, err);
+	if (c->nrules)
+		return 0;
+	if (env && *env)
+		c->rules[c->nrules++] = env;
+	else if (is_dir(NHG_DATADIR "/rules"))
+		c->rules[c->nrules++] = NHG_DATADIR "/rules";
+	else if (beside_binary(found, sizeof(found)))
+		c->rules[c->nrules++] = found;
+	else
+		return nhg_error_set(err, NHG_EUSAGE,
+				     "no rule pack found (looked in $NHIGATE_RULES and %s/rules); pass --rules DIR",
+				     NHG_DATADIR);
+	return 0;
+}
+
+int cli_load_rules(nhg_rulepack **out, cli_common *c, nhg_error *err)
+{
+	int rc = cli_resolve_rules(c, err);
+	return rc ? rc : nhg_rulepack_load(out, c->rules, c->nrules, err);
+}
+
+int cli_load_catalogue(nhg_catalogue **out, cli_common *c, nhg_error *err)
+{
+	int rc = cli_resolve_rules(c, err);
+	return rc ? rc : nhg_catalogue_load(out, c->rules, c->nrules, err);
 }
 
 int cli_write(const char *path, const nhg_buf *b, nhg_error *err)

@@ -7,6 +7,7 @@
 
 #include "nhigate/buf.h"
 #include "nhigate/error.h"
+#include "nhigate/pipeline.h"
 #include "nhigate/rules.h"
 
 /* Exit codes of every binary (SPEC "Common behaviour"). */
@@ -37,10 +38,15 @@ int cli_fail(const char *prog, const nhg_error *err);
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * Load the rule packs named by --rules, or the default ones: $NHIGATE_RULES,
- * the installed share/nhigate/rules, or rules/ beside the build tree.
+ * The rule packs named by --rules, or the default ones: $NHIGATE_RULES, the
+ * installed share/nhigate/rules, or share/nhigate/rules or rules/ relative
+ * to the binary.  The loaders below resolve them first.
  */
-int cli_load_rules(nhg_rulepack **out, cli_common *c, const char *argv0, nhg_error *err);
+int cli_resolve_rules(cli_common *c, nhg_error *err);
+/* The secret-detection rules of those packs. */
+int cli_load_rules(nhg_rulepack **out, cli_common *c, nhg_error *err);
+/* The pipeline check definitions of those packs. */
+int cli_load_catalogue(nhg_catalogue **out, cli_common *c, nhg_error *err);
 
 /* Write buf to path (or stdout when path is NULL or "-"). */
 int cli_write(const char *path, const nhg_buf *b, nhg_error *err);

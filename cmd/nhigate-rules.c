@@ -17,8 +17,8 @@ static const char usage[] =
 	"Commands:\n"
 	"  lint          check schema, regexes, ids, controls, examples; exit 2 on errors\n"
 	"  test [ID...]  run every rule's match/nomatch examples; ends 'N passed, N failed'\n"
-	"  list          print one rule id per line\n"
-	"  explain ID    print a rule: what it finds, severity, controls, remediation\n"
+	"  list          print one rule or pipeline check id per line\n"
+	"  explain ID    print a rule or check: what it finds, severity, controls, fix\n"
 	"\n"
 	"Options:\n"
 	"  --rules PATH  rule pack directory or file (repeatable; default: installed packs)\n"
@@ -103,7 +103,25 @@ static int lint_rule(const nhg_rule *r, nhg_scanner *s, char *subject)
 	return errors;
 }
 
-static int cmd_lint(nhg_rulepack *pack, nhg_scanner *s, const cli_common *c)
+static int lint_check(const nhg_check_def *d)
+{
+	int errors = 0;
+	if (!d->controls.n) {
+		fprintf(stderr, "%s:%d:%d: check '%s': maps to no control\n", d->file, d->line,
+			d->column, d->id);
+		errors++;
+	}
+	for (size_t i = 0; i < d->controls.n; i++)
+		if (!control_ok(d->controls.v[i])) {
+			fprintf(stderr, "%s:%d:%d: check '%s': unknown control id '%s'\n", d->file,
+				d->line, d->column, d->id, d->controls.v[i]);
+			errors++;
+		}
+	return errors;
+}
+
+static int cmd_lint(nhg_rulepack *pack, const nhg_catalogue *cat, nhg_scanner *s,
+		    const cli_common *c)
 {
 	int errors = 0;
 	char *subject = malloc(LINT_SUBJECT + 1);
@@ -111,6 +129,8 @@ static int cmd_lint(nhg_rulepack *pack, nhg_scanner *s, const cli_common *c)
 		return EXIT_INTERNAL;
 	for (size_t i = 0; i < nhg_rulepack_count(pack); i++)
 		errors += lint_rule(nhg_rulepack_rule(pack, i), s, subject);
+	for (size_t i = 0; i < nhg_catalogue_count(cat); i++)
+		errors += lint_check(nhg_catalogue_check(cat, i));
 	free(subject);
 	if (errors) {
 		fprintf(stderr, "%s: %d problem%s in the rule pack\n", PROG, errors,
@@ -118,7 +138,8 @@ static int cmd_lint(nhg_rulepack *pack, nhg_scanner *s, const cli_common *c)
 		return EXIT_INPUT;
 	}
 	if (!c->quiet)
-		printf("%zu rules OK\n", nhg_rulepack_count(pack));
+		printf("%zu rules and %zu pipeline checks OK\n", nhg_rulepack_count(pack),
+		       nhg_catalogue_count(cat));
 	return EXIT_PASS;
 }
 
@@ -175,11 +196,31 @@ static void print_list(const char *label, const nhg_strlist *l)
 	putchar('\n');
 }
 
-static int cmd_explain(nhg_rulepack *pack, const char *id)
+static void print_wrapped(const char *label, const char *text)
+{
+	printf("\n%s:\n  %s\n", label, text);
+}
+
+static int explain_check(const nhg_check_def *c)
+{
+	printf("%s — %s\n\n", c->id, c->title);
+	printf("%-12s%s (%s)%s\n", "severity", nhg_severity_name(c->severity),
+	       nhg_platform_name(c->platform), c->enabled ? "" : ", disabled");
+	print_list("controls", &c->controls);
+	printf("%-12s%s:%d:%d\n", "defined at", c->file, c->line, c->column);
+	print_wrapped("Why it matters", c->rationale);
+	print_wrapped("What to do", c->fix);
+	return EXIT_PASS;
+}
+
+static int cmd_explain(nhg_rulepack *pack, const nhg_catalogue *cat, const char *id)
 {
 	const nhg_rule *r = nhg_rulepack_find(pack, id);
+	const nhg_check_def *c = nhg_catalogue_find(cat, id);
+	if (!r && c)
+		return explain_check(c);
 	if (!r)
-		return cli_usage_error(PROG, "unknown rule id '%s'", id);
+		return cli_usage_error(PROG, "unknown rule or check id '%s'", id);
 	printf("%s — %s\n\n", r->id, r->title);
 	printf("%-12s%s%s\n", "severity", nhg_severity_name(r->severity),
 	       r->generic ? " (generic: yields to precise rules)" : "");
@@ -211,6 +252,7 @@ int main(int argc, char **argv)
 	cli_common c = { .prog = PROG };
 	nhg_error err = NHG_ERROR_INIT;
 	nhg_rulepack *pack = NULL;
+	nhg_catalogue *cat = NULL;
 	nhg_scanner *s = NULL;
 	const char *cmd;
 	int opt, rc;
@@ -246,24 +288,30 @@ int main(int argc, char **argv)
 	if ((!strcmp(cmd, "lint") || !strcmp(cmd, "list")) && optind != argc)
 		return cli_usage_error(PROG, "%s takes no arguments", cmd);
 
-	if (cli_load_rules(&pack, &c, argv[0], &err) ||
+	if (cli_load_rules(&pack, &c, &err) || cli_load_catalogue(&cat, &c, &err) ||
+	    /* a pack that defines pipeline checks must define all of them */
+	    (nhg_catalogue_count(cat) && nhg_catalogue_complete(cat, &err)) ||
 	    nhg_scanner_new(&s, pack, NULL, &err)) {
 		rc = cli_fail(PROG, &err);
+		nhg_catalogue_free(cat);
 		nhg_rulepack_free(pack);
 		return rc;
 	}
 	if (!strcmp(cmd, "lint"))
-		rc = cmd_lint(pack, s, &c);
+		rc = cmd_lint(pack, cat, s, &c);
 	else if (!strcmp(cmd, "test"))
 		rc = cmd_test(pack, s, argv + optind, argc - optind);
 	else if (!strcmp(cmd, "explain"))
-		rc = cmd_explain(pack, argv[optind]);
+		rc = cmd_explain(pack, cat, argv[optind]);
 	else {
 		for (size_t i = 0; i < nhg_rulepack_count(pack); i++)
 			puts(nhg_rulepack_rule(pack, i)->id);
+		for (size_t i = 0; i < nhg_catalogue_count(cat); i++)
+			puts(nhg_catalogue_check(cat, i)->id);
 		rc = EXIT_PASS;
 	}
 	nhg_scanner_free(s);
+	nhg_catalogue_free(cat);
 	nhg_rulepack_free(pack);
 	return rc;
 }

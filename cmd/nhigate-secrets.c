@@ -262,7 +262,7 @@ int main(int argc, char **argv)
 		return rc;
 	nhg_result_init(&result, o.no_redact);
 	snprintf(cfgpath, sizeof(cfgpath), "%s/.nhigate.yaml", o.repo);
-	if (cli_load_rules(&pack, &o.c, argv[0], &err) ||
+	if (cli_load_rules(&pack, &o.c, &err) ||
 	    nhg_config_load(&cfg, o.c.config ? o.c.config : cfgpath, !o.c.config, &err) ||
 	    (o.baseline && nhg_baseline_load(&baseline, o.baseline, &err))) {
 		rc = cli_fail(PROG, &err);

@@ -8,6 +8,7 @@
 
 #include "nhigate/buf.h"
 #include "nhigate/finding.h"
+#include "nhigate/pipeline.h"
 
 /* JSON document: tool, version, scanned, skipped, findings. */
 int nhg_report_secrets_json(nhg_buf *out, const nhg_result *r, const char *version,
@@ -15,5 +16,10 @@ int nhg_report_secrets_json(nhg_buf *out, const nhg_result *r, const char *versi
 
 /* Human-readable text grouped by file, then a summary line. */
 int nhg_report_secrets_text(nhg_buf *out, const nhg_result *r, nhg_error *err);
+
+/* nhigate-pipeline: JSON (tool, version, scanned, skipped, findings) and text. */
+int nhg_report_pipeline_json(nhg_buf *out, const nhg_presult *r, const char *version,
+			     nhg_error *err);
+int nhg_report_pipeline_text(nhg_buf *out, const nhg_presult *r, nhg_error *err);
 
 #endif

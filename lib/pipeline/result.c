@@ -1,0 +1,118 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nhigate/array.h"
+#include "nhigate/buf.h"
+#include "pipeline/internal.h"
+
+void nhg_presult_init(nhg_presult *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void nhg_presult_free(nhg_presult *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->findings[i].path);
+		free(r->findings[i].job);
+		free(r->findings[i].step);
+		free(r->findings[i].message);
+	}
+	for (size_t i = 0; i < r->nskipped; i++) {
+		free(r->skipped[i].path);
+		free(r->skipped[i].reason);
+	}
+	free(r->findings);
+	free(r->skipped);
+	nhg_presult_init(r);
+}
+
+int nhg_presult_add_skip(nhg_presult *r, const char *path, const char *reason)
+{
+	nhg_pskip *s;
+	if (NHG_ARRAY_RESERVE(r->skipped, r->nskipped, r->capskipped, 8))
+		return NHG_ENOMEM;
+	s = &r->skipped[r->nskipped];
+	s->path = strdup(path);
+	s->reason = strdup(reason);
+	if (!s->path || !s->reason) {
+		free(s->path);
+		free(s->reason);
+		return NHG_ENOMEM;
+	}
+	r->nskipped++;
+	return 0;
+}
+
+static int cmp_pfinding(const void *a, const void *b)
+{
+	const nhg_pfinding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return strcmp(x->check->id, y->check->id);
+}
+
+void nhg_presult_sort(nhg_presult *r)
+{
+	if (r->n)
+		qsort(r->findings, r->n, sizeof(*r->findings), cmp_pfinding);
+}
+
+void nhg_pctx_emit(pctx *x, const nhg_check_def *def, nhg_severity sev,
+		   const nhg_yaml_node *at, const char *job, const char *step,
+		   const char *fmt, ...)
+{
+	nhg_buf msg = NHG_BUF_INIT(1024);
+	nhg_pfinding *f;
+	va_list ap;
+
+	if (!def->enabled || x->rc)
+		return;
+	if (NHG_ARRAY_RESERVE(x->out->findings, x->out->n, x->out->cap, 16)) {
+		x->rc = NHG_ENOMEM;
+		return;
+	}
+	va_start(ap, fmt);
+	/* an over-long message is cut at the buffer's bound, never an error */
+	if (nhg_buf_vprintf(&msg, fmt, ap) == NHG_ELIMIT)
+		nhg_buf_puts(&msg, "...");
+	va_end(ap);
+	f = &x->out->findings[x->out->n];
+	memset(f, 0, sizeof(*f));
+	f->check = def;
+	f->severity = sev ? sev : def->severity;
+	f->line = at ? (uint32_t)at->line : 0;
+	f->column = at ? (uint32_t)at->column : 0;
+	f->path = strdup(x->path);
+	f->job = job ? strdup(job) : NULL;
+	f->step = step ? strdup(step) : NULL;
+	f->message = nhg_buf_detach(&msg, NULL);
+	if (!f->path || !f->message || (job && !f->job) || (step && !f->step)) {
+		free(f->path);
+		free(f->job);
+		free(f->step);
+		free(f->message);
+		x->rc = NHG_ENOMEM;
+		return;
+	}
+	x->out->n++;
+}
+
+bool nhg_yaml_truthy(const nhg_yaml_node *n)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	if (!n || n->kind != NHG_YAML_SCALAR)
+		return false;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!strcasecmp(n->str, yes[i]))
+			return true;
+	return false;
+}
