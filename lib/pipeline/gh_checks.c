@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pipeline/checks.h"
 #include "pipeline/gh_model.h"
 
 static const char *scalar(const nhg_yaml_node *n)
@@ -44,7 +45,7 @@ static void perm_default(pctx *x, const nhg_check_def *def, const nhg_yaml_node 
 		      "GITHUB_TOKEN gets the repository's default scopes", job);
 }
 
-static void gh_perm_001(pctx *x, const nhg_check_def *def)
+void gh_perm_001(pctx *x, const nhg_check_def *def)
 {
 	if (nhg_yaml_map_get(x->root, "jobs") && !nhg_yaml_map_get(x->root, "permissions"))
 		gh_each_job(x, def, perm_default);
@@ -67,14 +68,14 @@ static void perm_write_all_job(pctx *x, const nhg_check_def *def, const nhg_yaml
 	write_all(x, def, nhg_yaml_map_get(jobnode, "permissions"), job);
 }
 
-static void gh_perm_002(pctx *x, const nhg_check_def *def)
+void gh_perm_002(pctx *x, const nhg_check_def *def)
 {
 	write_all(x, def, nhg_yaml_map_get(x->root, "permissions"), NULL);
 	gh_each_job(x, def, perm_write_all_job);
 }
 
 /* GH-PERM-003: write scopes (and read-all) granted at workflow level to every job. */
-static void gh_perm_003(pctx *x, const nhg_check_def *def)
+void gh_perm_003(pctx *x, const nhg_check_def *def)
 {
 	const nhg_yaml_node *perms = nhg_yaml_map_get(x->root, "permissions"), *k, *v;
 	size_t it = 0;
@@ -137,14 +138,14 @@ static void perm_valid_job(pctx *x, const nhg_check_def *def, const nhg_yaml_nod
 	perm_valid(x, def, nhg_yaml_map_get(jobnode, "permissions"), job);
 }
 
-static void gh_perm_005(pctx *x, const nhg_check_def *def)
+void gh_perm_005(pctx *x, const nhg_check_def *def)
 {
 	perm_valid(x, def, nhg_yaml_map_get(x->root, "permissions"), NULL);
 	gh_each_job(x, def, perm_valid_job);
 }
 
 /* GH-OIDC-001: id-token: write at workflow level. */
-static void gh_oidc_001(pctx *x, const nhg_check_def *def)
+void gh_oidc_001(pctx *x, const nhg_check_def *def)
 {
 	const nhg_yaml_node *perms = nhg_yaml_map_get(x->root, "permissions");
 	const nhg_yaml_node *k = key_of(perms, "id-token");
@@ -168,12 +169,12 @@ static void env_flag(pctx *x, const nhg_check_def *def, const nhg_yaml_node *env
 				      nhg_yaml_truthy(v) ? " to true" : " from an expression");
 }
 
-static void gh_cmd_001(pctx *x, const nhg_check_def *def)
+void gh_cmd_001(pctx *x, const nhg_check_def *def)
 {
 	gh_each_env(x, def, env_flag);
 }
 
-static void gh_dbg_001(pctx *x, const nhg_check_def *def)
+void gh_dbg_001(pctx *x, const nhg_check_def *def)
 {
 	gh_each_env(x, def, env_flag);
 }
@@ -227,7 +228,7 @@ static void pin_job(pctx *x, const nhg_check_def *def, const nhg_yaml_node *key,
 	pin_check(x, def, nhg_yaml_map_get(jobnode, "uses"), job, NULL, secrets != NULL);
 }
 
-static void gh_pin_001(pctx *x, const nhg_check_def *def)
+void gh_pin_001(pctx *x, const nhg_check_def *def)
 {
 	gh_each_step(x, def, pin_step);
 	gh_each_job(x, def, pin_job);
@@ -248,7 +249,7 @@ static void sec_inherit(pctx *x, const nhg_check_def *def, const nhg_yaml_node *
 		      uses ? uses : "the called workflow");
 }
 
-static void gh_sec_001(pctx *x, const nhg_check_def *def)
+void gh_sec_001(pctx *x, const nhg_check_def *def)
 {
 	gh_each_job(x, def, sec_inherit);
 }
@@ -280,7 +281,7 @@ static void sec_whole(pctx *x, const nhg_check_def *def, const nhg_yaml_node *s)
 	}
 }
 
-static void gh_sec_003(pctx *x, const nhg_check_def *def)
+void gh_sec_003(pctx *x, const nhg_check_def *def)
 {
 	gh_each_scalar(x, def, sec_whole);
 }
@@ -308,7 +309,7 @@ static void cred_job(pctx *x, const nhg_check_def *def, const nhg_yaml_node *key
 		cred_literal(x, def, v, job, "service");
 }
 
-static void gh_sec_006(pctx *x, const nhg_check_def *def)
+void gh_sec_006(pctx *x, const nhg_check_def *def)
 {
 	gh_each_job(x, def, cred_job);
 }
@@ -335,7 +336,7 @@ static void cred_persist(pctx *x, const nhg_check_def *def, const gh_step *st)
 		      "set persist-credentials: false");
 }
 
-static void gh_cred_001(pctx *x, const nhg_check_def *def)
+void gh_cred_001(pctx *x, const nhg_check_def *def)
 {
 	gh_each_step(x, def, cred_persist);
 }
@@ -362,7 +363,7 @@ static void trig_checkout(pctx *x, const nhg_check_def *def, const gh_step *st)
 			      "which then runs with this workflow's token and secrets", ref->str);
 }
 
-static void gh_trig_001(pctx *x, const nhg_check_def *def)
+void gh_trig_001(pctx *x, const nhg_check_def *def)
 {
 	if (gh_has_trigger_in(x->root, def, "privileged_triggers"))
 		gh_each_step(x, def, trig_checkout);
@@ -391,7 +392,7 @@ static void inj_step(pctx *x, const nhg_check_def *def, const gh_step *st)
 	}
 }
 
-static void gh_inj_001(pctx *x, const nhg_check_def *def)
+void gh_inj_001(pctx *x, const nhg_check_def *def)
 {
 	gh_each_step(x, def, inj_step);
 }
@@ -411,27 +412,8 @@ static void run_job(pctx *x, const nhg_check_def *def, const nhg_yaml_node *key,
 			      "keeps state (and credentials) between jobs", job);
 }
 
-static void gh_run_001(pctx *x, const nhg_check_def *def)
+void gh_run_001(pctx *x, const nhg_check_def *def)
 {
 	if (gh_has_trigger_in(x->root, def, "pr_triggers"))
 		gh_each_job(x, def, run_job);
 }
-
-const check_impl nhg_pipeline__checks[] = {
-	{ "GH-PERM-001", NHG_PLATFORM_GITHUB, gh_perm_001 },
-	{ "GH-PERM-002", NHG_PLATFORM_GITHUB, gh_perm_002 },
-	{ "GH-PERM-003", NHG_PLATFORM_GITHUB, gh_perm_003 },
-	{ "GH-PERM-005", NHG_PLATFORM_GITHUB, gh_perm_005 },
-	{ "GH-OIDC-001", NHG_PLATFORM_GITHUB, gh_oidc_001 },
-	{ "GH-SEC-001", NHG_PLATFORM_GITHUB, gh_sec_001 },
-	{ "GH-SEC-003", NHG_PLATFORM_GITHUB, gh_sec_003 },
-	{ "GH-SEC-006", NHG_PLATFORM_GITHUB, gh_sec_006 },
-	{ "GH-PIN-001", NHG_PLATFORM_GITHUB, gh_pin_001 },
-	{ "GH-TRIG-001", NHG_PLATFORM_GITHUB, gh_trig_001 },
-	{ "GH-CRED-001", NHG_PLATFORM_GITHUB, gh_cred_001 },
-	{ "GH-CMD-001", NHG_PLATFORM_GITHUB, gh_cmd_001 },
-	{ "GH-INJ-001", NHG_PLATFORM_GITHUB, gh_inj_001 },
-	{ "GH-RUN-001", NHG_PLATFORM_GITHUB, gh_run_001 },
-	{ "GH-DBG-001", NHG_PLATFORM_GITHUB, gh_dbg_001 },
-	{ NULL, NHG_PLATFORM_UNKNOWN, NULL },
-};
