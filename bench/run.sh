@@ -211,3 +211,7 @@ json.dump({"commits": int(a[2]), "seed": int(a[3]), "runs": int(a[4]), "startup_
            "git": git, "source": src, "secretlint_note": os.environ["NHG_SL_NOTE"]}, open(a[1], "w"), indent=1)
 EOF
 python3 "$BENCH/report.py" "$RES" --markdown-out "$RES/report.md"
+
+# nhigate-pipeline on the real workflows of the shared corpus
+echo
+BUILD=${BUILD:-build} sh "$BENCH/pipeline.sh"
