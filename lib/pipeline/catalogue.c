@@ -3,7 +3,6 @@
  * against the checks the library implements (an undefined check or a
  * definition of an unknown id is an error, so the two cannot drift apart).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
+#include "nhigate/dir.h"
 #include "nhigate/text.h"
 #include "pipeline/internal.h"
 
@@ -192,41 +192,16 @@ out:
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int load_dir(nhg_catalogue *cat, const char *dir, nhg_error *err)
 {
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	int rc = 0;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return nhg_error_at(err, NHG_EIO, dir, 0, 0, "cannot open check directory");
-	while (!rc && (de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml"))
-			continue;
-		if (NHG_ARRAY_RESERVE(names, n, cap, 8) ||
-		    !(names[n] = malloc(strlen(dir) + l + 2))) {
-			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
-			break;
-		}
-		sprintf(names[n++], "%s/%s", dir, de->d_name);
-	}
-	closedir(d);
-	if (!rc)
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (!rc)
-			rc = load_file(cat, names[i], err);
-		free(names[i]);
-	}
-	free(names);
+	char **names;
+	size_t n;
+	int rc = nhg_dir_yaml_files(&names, &n, dir, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = load_file(cat, names[i], err);
+	nhg_dir_free(names, n);
 	return rc;
 }
 

@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +5,7 @@
 
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
+#include "nhigate/dir.h"
 #include "nhigate/hash.h"
 #include "rules/pack.h"
 
@@ -67,51 +67,17 @@ int nhg_pack__compile(pcre2_code **out, const char *re, uint32_t options,
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && strcmp(s + n - m, suf) == 0;
-}
-
 static int load_dir(nhg_rulepack *pack, const char *dir, nhg_sha256_ctx *h,
 		    nhg_error *err)
 {
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	int rc = 0;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return nhg_error_at(err, NHG_EIO, dir, 0, 0, "cannot open rules directory");
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    !(has_suffix(de->d_name, ".yaml") || has_suffix(de->d_name, ".yml")))
-			continue;
-		if (NHG_ARRAY_RESERVE(names, n, cap, 32)) {
-			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
-			break;
-		}
-		if (!(names[n] = malloc(strlen(dir) + strlen(de->d_name) + 2))) {
-			rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
-			break;
-		}
-		sprintf(names[n++], "%s/%s", dir, de->d_name);
-	}
-	closedir(d);
-	if (!rc)
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (!rc)
-			rc = nhg_pack__load_file(pack, names[i], h, err);
-		free(names[i]);
-	}
-	free(names);
+	char **names;
+	size_t n;
+	int rc = nhg_dir_yaml_files(&names, &n, dir, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = nhg_pack__load_file(pack, names[i], h, err);
+	nhg_dir_free(names, n);
 	return rc;
 }
 
