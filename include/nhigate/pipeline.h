@@ -68,6 +68,10 @@ typedef struct nhg_pfinding {
 	char *job;                 /* job id, or NULL at workflow level */
 	char *step;                /* step name or "#N" (1-based), or NULL */
 	char *message;             /* one line, no secret */
+	/* sha256 of check, path, job, step and message: survives line moves */
+	char fingerprint[65];
+	/* git modes: 1 when the base version has the same finding, 0 when new, -1 n/a */
+	int existing;
 } nhg_pfinding;
 
 typedef struct nhg_pskip {

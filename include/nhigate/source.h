@@ -11,6 +11,7 @@
 #ifndef NHIGATE_SOURCE_H
 #define NHIGATE_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nhigate/error.h"
@@ -59,5 +60,30 @@ typedef enum {
 int nhg_source_git(nhg_git_mode mode, const char *spec,
 		   const nhg_source_opts *opts, const nhg_sink *sink,
 		   nhg_stats *stats, nhg_error *err);
+
+/*
+ * A file that a change leaves in place: its new content and its content
+ * before the change (base NULL when the change adds it).  Lent for the call.
+ */
+typedef struct nhg_changed_file {
+	const char *path;
+	const char *data;
+	size_t len;
+	const char *base;
+	size_t base_len;
+	const char *skip;     /* why it cannot be checked (too large), else NULL */
+} nhg_changed_file;
+
+/*
+ * The files a change touches and leaves in place, for which want(path) is
+ * true, each handed to fn.  The base is the merge base of A and B for
+ * NHG_GIT_RANGE, the first parent for NHG_GIT_COMMIT, HEAD for
+ * NHG_GIT_STAGED (the new side is then the index); NHG_GIT_ALL is a usage
+ * error.  A callback returning non-zero stops with NHG_ESTOP.
+ */
+int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_opts *opts,
+			 bool (*want)(const char *path, void *payload),
+			 int (*fn)(const nhg_changed_file *file, void *payload),
+			 void *payload, nhg_error *err);
 
 #endif

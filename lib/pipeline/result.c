@@ -6,6 +6,7 @@
 
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
+#include "nhigate/hash.h"
 #include "pipeline/internal.h"
 
 void nhg_presult_init(nhg_presult *r)
@@ -66,6 +67,20 @@ void nhg_presult_sort(nhg_presult *r)
 		qsort(r->findings, r->n, sizeof(*r->findings), cmp_pfinding);
 }
 
+static void fingerprint(nhg_pfinding *f)
+{
+	const char *parts[] = { f->check->id, f->path, f->job ? f->job : "",
+				f->step ? f->step : "", f->message ? f->message : "" };
+	nhg_sha256_ctx *h = nhg_sha256_new();
+	if (!h) {
+		f->fingerprint[0] = '\0';
+		return;
+	}
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		nhg_sha256_update(h, parts[i], strlen(parts[i]) + 1);
+	nhg_sha256_final_hex(h, f->fingerprint);
+}
+
 void nhg_pctx_emit(pctx *x, const nhg_check_def *def, nhg_severity sev,
 		   const nhg_yaml_node *at, const char *job, const char *step,
 		   const char *fmt, ...)
@@ -91,10 +106,12 @@ void nhg_pctx_emit(pctx *x, const nhg_check_def *def, nhg_severity sev,
 	f->severity = sev ? sev : def->severity;
 	f->line = at ? (uint32_t)at->line : 0;
 	f->column = at ? (uint32_t)at->column : 0;
-	f->path = strdup(x->path);
+	f->path = strdup(x->path_of && at ? x->path_of(x, at) : x->path);
 	f->job = job ? strdup(job) : NULL;
 	f->step = step ? strdup(step) : NULL;
 	f->message = nhg_buf_detach(&msg, NULL);
+	f->existing = -1;
+	fingerprint(f);
 	if (!f->path || !f->message || (job && !f->job) || (step && !f->step)) {
 		free(f->path);
 		free(f->job);

@@ -42,6 +42,9 @@ int nhg_report_pipeline_json(nhg_buf *out, const nhg_presult *r, const char *ver
 		json_object_set_new(o, "job", str_or_null(f->job));
 		json_object_set_new(o, "step", str_or_null(f->step));
 		json_object_set_new(o, "message", json_string(f->message));
+		json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+		json_object_set_new(o, "status", f->existing < 0 ? json_null() :
+				    json_string(f->existing ? "existing" : "new"));
 		json_array_append_new(findings, o);
 	}
 	json_object_set_new(root, "skipped", skipped);

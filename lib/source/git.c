@@ -73,7 +73,7 @@ static int scan_staged(nhg_gitctx *c)
 	return rc;
 }
 
-static int open_repo(nhg_gitctx *c, const char *dir)
+int nhg_gitsrc_open(nhg_gitctx *c, const char *dir)
 {
 	int rc = git_repository_open_ext(&c->repo, dir, 0, NULL);
 
@@ -125,7 +125,7 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 	nhg_buf_init(&c.author, AUTHOR_MAX_BYTES);
 	nhg_buf_init(&c.changes.paths, NHG_GITCHANGES_PATHS_MAX);
 
-	rc = open_repo(&c, opts->repo && *opts->repo ? opts->repo : ".");
+	rc = nhg_gitsrc_open(&c, opts->repo && *opts->repo ? opts->repo : ".");
 	if (!rc)
 		rc = mode == NHG_GIT_STAGED ? scan_staged(&c)
 					    : nhg_gitsrc_walk(&c, mode, spec);

@@ -94,6 +94,10 @@ typedef struct nhg_gitctx {
  * doing; a missing object in a shallow clone says how to deepen it.
  */
 int nhg_gitsrc_fail(nhg_gitctx *c, int gitrc, const char *what);
+/* Open the repository at or above dir (and a shallow clone's boundary). */
+int nhg_gitsrc_open(nhg_gitctx *c, const char *dir);
+/* Resolve name ("" means HEAD) to a commit id; unknown names are NHG_EUSAGE. */
+int nhg_gitsrc_resolve(nhg_gitctx *c, git_oid *out, const char *name);
 
 /*
  * The changes from old to new_tree (NULL: the empty tree) into out, which is

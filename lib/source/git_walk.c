@@ -10,8 +10,7 @@
 
 #include "source/git_internal.h"
 
-/* Resolve name ("" means HEAD) to a commit id. */
-static int resolve(nhg_gitctx *c, git_oid *out, const char *name)
+int nhg_gitsrc_resolve(nhg_gitctx *c, git_oid *out, const char *name)
 {
 	git_object *obj = NULL, *peeled = NULL;
 	int rc;
@@ -134,7 +133,7 @@ static int parse_range(nhg_gitctx *c, tips *t, git_oid *hide, const char *spec)
 		return nhg_error_set(c->err, NHG_EUSAGE, "revision too long");
 	memcpy(left, spec, n);
 	left[n] = '\0';
-	if ((rc = resolve(c, hide, left)) != 0 || (rc = resolve(c, &b, right)) != 0)
+	if ((rc = nhg_gitsrc_resolve(c, hide, left)) != 0 || (rc = nhg_gitsrc_resolve(c, &b, right)) != 0)
 		return rc;
 	if (three) {
 		rc = git_merge_base(&base, c->repo, hide, &b);
@@ -217,7 +216,7 @@ int nhg_gitsrc_walk(nhg_gitctx *c, nhg_git_mode mode, const char *spec)
 	if (mode == NHG_GIT_COMMIT) {
 		if (!spec || !*spec)
 			return nhg_error_set(c->err, NHG_EUSAGE, "no commit given");
-		if ((rc = resolve(c, &id, spec)) != 0)
+		if ((rc = nhg_gitsrc_resolve(c, &id, spec)) != 0)
 			return rc;
 		return nhg_gitsrc_commit(c, &id);
 	}
