@@ -14,12 +14,16 @@
 static const char usage[] =
 	"usage: nhigate-pipeline [OPTIONS] PATH...\n"
 	"\n"
-	"Check GitHub Actions workflows and actions for credential scope and lifetime\n"
-	"problems. Directories are searched for .github/workflows/*.y{a,}ml and\n"
-	"action.y{a,}ml; files named on the command line are checked as given.\n"
+	"Check GitHub Actions workflows and actions, and GitLab CI pipelines, for\n"
+	"credential scope and lifetime problems. Directories are searched for\n"
+	".github/workflows/*.y{a,}ml, action.y{a,}ml and .gitlab-ci.yml; files named on\n"
+	"the command line are checked as given. GitLab local includes are read below\n"
+	"the directory given (or the file's directory); remote, project, component and\n"
+	"template includes are never fetched.\n"
 	"\n"
 	"Options:\n"
-	"  --platform github    check every YAML file given or found as that platform\n"
+	"  --platform github|gitlab\n"
+	"                       check every YAML file given or found as that platform\n"
 	"  --format text|json   output format (default: text)\n"
 	"  --output FILE        write the report to FILE instead of stdout\n"
 	"  --rules PATH         rule packs holding pipeline/ check definitions (repeatable)\n"
@@ -27,14 +31,13 @@ static const char usage[] =
 	"  --help, --version\n"
 	"\n"
 	"Exit: 0 nothing found, 1 findings, 2 usage or input error (with file:line:col),\n"
-	"      3 internal error or a file that could not be checked.\n"
-	"\n"
-	"GitLab CI files are listed as not checked: this version checks GitHub Actions.\n";
+	"      3 internal error or a file that could not be checked.\n";
 
 typedef struct run_ctx {
 	const nhg_catalogue *cat;
 	nhg_presult *result;
 	nhg_error *err;
+	const char *repo_root;   /* where GitLab local includes are read from */
 } run_ctx;
 
 static int check_one(const char *path, nhg_platform platform, void *payload)
@@ -44,15 +47,29 @@ static int check_one(const char *path, nhg_platform platform, void *payload)
 	const char *shown = strncmp(path, "./", 2) ? path : path + 2;
 	int rc;
 
-	if (platform != NHG_PLATFORM_GITHUB)
-		return nhg_presult_add_skip(x->result, shown,
-					    "GitLab CI is not checked by this version");
 	if ((rc = nhg_buf_read_file(&b, path, x->err)) == 0)
-		rc = nhg_pipeline_check(x->cat, platform, shown, b.ptr, b.len, x->result, x->err);
+		rc = nhg_pipeline_check_in(x->cat, platform, x->repo_root, shown, b.ptr, b.len,
+					   x->result, x->err);
 	nhg_buf_free(&b);
 	if (rc == NHG_ELIMIT)
 		return nhg_presult_add_skip(x->result, shown, "too large");
 	return rc;
+}
+
+/*
+ * The repository root of a path given on the command line: the directory
+ * itself, or a file's directory; "./" dropped as in the paths shown.
+ */
+static char *repo_root_of(const char *arg)
+{
+	struct stat st;
+	const char *slash;
+	while (!strncmp(arg, "./", 2))
+		arg += 2;
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		return strdup(*arg ? arg : ".");
+	slash = strrchr(arg, '/');
+	return slash ? strndup(arg, (size_t)(slash - arg + (slash == arg))) : strdup(".");
 }
 
 int main(int argc, char **argv)
@@ -75,14 +92,19 @@ int main(int argc, char **argv)
 	nhg_presult result;
 	nhg_buf out = NHG_BUF_INIT((size_t)1 << 30);
 	run_ctx x;
+	char *root = NULL;
 	int opt, rc = 0;
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
 		case O_PLATFORM:
-			if (strcmp(optarg, "github"))
-				return cli_usage_error(PROG, "unknown or unsupported platform '%s' (github)", optarg);
-			platform = NHG_PLATFORM_GITHUB;
+			if (!strcmp(optarg, "github"))
+				platform = NHG_PLATFORM_GITHUB;
+			else if (!strcmp(optarg, "gitlab"))
+				platform = NHG_PLATFORM_GITLAB;
+			else
+				return cli_usage_error(PROG, "unknown platform '%s' (github, gitlab)",
+						       optarg);
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
@@ -118,14 +140,22 @@ int main(int argc, char **argv)
 		if (!platform && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) &&
 		    !nhg_pipeline_platform_of(argv[i])) {
 			rc = nhg_error_set(&err, NHG_EUSAGE,
-					   "%s is not in a place pipelines live; give --platform github",
-					   argv[i]);
+					   "%s is not in a place pipelines live; give --platform github "
+					   "or --platform gitlab", argv[i]);
 			break;
 		}
+		if (!(root = repo_root_of(argv[i]))) {
+			rc = nhg_error_set(&err, NHG_ENOMEM, "out of memory");
+			break;
+		}
+		x.repo_root = root;
 		rc = nhg_pipeline_discover(argv[i], platform, check_one, &x, &err);
+		free(root);
+		root = NULL;
 	}
 	if (!rc) {
 		nhg_presult_sort(&result);
+		nhg_presult_dedupe(&result);
 		rc = !strcmp(c.format, "json") ? nhg_report_pipeline_json(&out, &result, NHG_VERSION, &err)
 					       : nhg_report_pipeline_text(&out, &result, &err);
 		if (!rc)

@@ -117,6 +117,25 @@ static void test_multi_document(void **state)
 	nhg_yaml_free(doc);
 }
 
+static void test_last_key_wins(void **state)
+{
+	nhg_yaml_limits lim = NHG_YAML_LIMITS_INIT;
+	nhg_error err = NHG_ERROR_INIT;
+	nhg_yaml_doc *doc = NULL;
+	const nhg_yaml_node *r;
+	static const char text[] = "a: 1\nb: 2\na: 3\nc: {x: 1, x: 2}\na: 4\n";
+	(void)state;
+	lim.last_key_wins = true;
+	assert_int_equal(nhg_yaml_parse(&doc, text, sizeof(text) - 1, "t.yaml", &lim, &err), 0);
+	r = nhg_yaml_doc_root(doc, 0);
+	assert_int_equal(r->n, 3);
+	assert_true(nhg_yaml_is(r->items[0], "b"));
+	assert_true(nhg_yaml_is(nhg_yaml_map_get(r, "a"), "4"));
+	assert_int_equal(nhg_yaml_map_get(r, "a")->line, 5);
+	assert_true(nhg_yaml_is(nhg_yaml_map_get(nhg_yaml_map_get(r, "c"), "x"), "2"));
+	nhg_yaml_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_billion_laughs_is_cheap),
 		cmocka_unit_test(test_bounds_and_errors),
 		cmocka_unit_test(test_multi_document),
+		cmocka_unit_test(test_last_key_wins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

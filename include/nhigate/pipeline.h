@@ -90,6 +90,12 @@ typedef struct nhg_presult {
 void nhg_presult_init(nhg_presult *r);
 void nhg_presult_free(nhg_presult *r);
 void nhg_presult_sort(nhg_presult *r);
+/*
+ * After nhg_presult_sort: keep one finding per check, path, line and column
+ * (a GitLab file included by a pipeline and also checked on its own is
+ * reported once); of repeats the one with the least job, then message, stays.
+ */
+void nhg_presult_dedupe(nhg_presult *r);
 int nhg_presult_add_skip(nhg_presult *r, const char *path, const char *reason);
 
 /*
@@ -111,5 +117,16 @@ nhg_platform nhg_pipeline_platform_of(const char *path);
 int nhg_pipeline_check(const nhg_catalogue *cat, nhg_platform platform,
 		       const char *path, const char *data, size_t len,
 		       nhg_presult *out, nhg_error *err);
+
+/*
+ * nhg_pipeline_check with the repository root that GitLab local includes are
+ * read below (NULL: the directory of path).  Findings in an included file
+ * name that file (repo_root/include).  Includes that cannot be read are
+ * skipped silently; remote, project, component and template includes are
+ * never fetched.
+ */
+int nhg_pipeline_check_in(const nhg_catalogue *cat, nhg_platform platform,
+			  const char *repo_root, const char *path, const char *data,
+			  size_t len, nhg_presult *out, nhg_error *err);
 
 #endif

@@ -41,10 +41,15 @@ typedef struct nhg_yaml_limits {
 	size_t max_nodes;      /* nodes created, aliases included */
 	size_t max_scalar;     /* bytes in one scalar */
 	size_t max_aliases;
+	/*
+	 * A key repeated in one mapping replaces the earlier pair, as GitLab
+	 * (Ruby's YAML) reads it, instead of failing; false by default.
+	 */
+	bool last_key_wins;
 } nhg_yaml_limits;
 
 #define NHG_YAML_LIMITS_VERSION 1
-#define NHG_YAML_LIMITS_INIT { NHG_YAML_LIMITS_VERSION, 256, 1000000, 1u << 20, 10000 }
+#define NHG_YAML_LIMITS_INIT { NHG_YAML_LIMITS_VERSION, 256, 1000000, 1u << 20, 10000, false }
 
 typedef struct nhg_yaml_doc nhg_yaml_doc;
 

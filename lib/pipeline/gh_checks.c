@@ -11,21 +11,6 @@
 #include "pipeline/checks.h"
 #include "pipeline/gh_model.h"
 
-static const char *scalar(const nhg_yaml_node *n)
-{
-	return n && n->kind == NHG_YAML_SCALAR ? n->str : NULL;
-}
-
-static const nhg_yaml_node *key_of(const nhg_yaml_node *map, const char *key)
-{
-	const nhg_yaml_node *k, *v;
-	size_t it = 0;
-	while (nhg_yaml_map_next(map, &it, &k, &v))
-		if (nhg_yaml_is(k, key))
-			return k;
-	return NULL;
-}
-
 static bool is_expression(const char *s)
 {
 	return s && strstr(s, "${{") != NULL;
@@ -88,7 +73,7 @@ void gh_perm_003(pctx *x, const nhg_check_def *def)
 		return;
 	}
 	while (nhg_yaml_map_next(perms, &it, &k, &v)) {
-		if (!scalar(k) || !nhg_yaml_is(v, "write") || nhg_yaml_is(k, "id-token"))
+		if (!gh_scalar(k) || !nhg_yaml_is(v, "write") || nhg_yaml_is(k, "id-token"))
 			continue; /* id-token is GH-OIDC-001's */
 		nhg_pctx_emit(x, def,
 			      nhg_param_has(def, "privileged_scopes", k->str) ? NHG_SEV_HIGH : 0, k,
@@ -118,10 +103,10 @@ static void perm_valid(pctx *x, const nhg_check_def *def, const nhg_yaml_node *p
 		return;
 	}
 	while (nhg_yaml_map_next(perms, &it, &k, &v)) {
-		const char *val = scalar(v);
-		if (!scalar(k) || !nhg_param_has(def, "scopes", k->str)) {
+		const char *val = gh_scalar(v);
+		if (!gh_scalar(k) || !nhg_param_has(def, "scopes", k->str)) {
 			nhg_pctx_emit(x, def, 0, k, job, NULL, "unknown permission scope '%s'",
-				      scalar(k) ? k->str : "?");
+				      gh_scalar(k) ? k->str : "?");
 			continue;
 		}
 		if (!val || (strcmp(val, "read") && strcmp(val, "write") && strcmp(val, "none")) ||
@@ -148,7 +133,7 @@ void gh_perm_005(pctx *x, const nhg_check_def *def)
 void gh_oidc_001(pctx *x, const nhg_check_def *def)
 {
 	const nhg_yaml_node *perms = nhg_yaml_map_get(x->root, "permissions");
-	const nhg_yaml_node *k = key_of(perms, "id-token");
+	const nhg_yaml_node *k = gh_key_of(perms, "id-token");
 	if (k && nhg_yaml_is(nhg_yaml_map_get(perms, "id-token"), "write"))
 		nhg_pctx_emit(x, def, 0, k, NULL, NULL,
 			      "id-token: write at workflow level lets every job mint an OIDC "
@@ -163,8 +148,8 @@ static void env_flag(pctx *x, const nhg_check_def *def, const nhg_yaml_node *env
 	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(env, &it, &k, &v))
-		if (scalar(k) && nhg_param_has(def, "variables", k->str) &&
-		    (nhg_yaml_truthy(v) || is_expression(scalar(v))))
+		if (gh_scalar(k) && nhg_param_has(def, "variables", k->str) &&
+		    (nhg_yaml_truthy(v) || is_expression(gh_scalar(v))))
 			nhg_pctx_emit(x, def, 0, k, job, step, "%s is set%s", k->str,
 				      nhg_yaml_truthy(v) ? " to true" : " from an expression");
 }
@@ -181,23 +166,12 @@ void gh_dbg_001(pctx *x, const nhg_check_def *def)
 
 /* --- actions and reusable workflows -------------------------------------- */
 
-static bool owner_trusted(const nhg_check_def *def, const char *uses)
-{
-	char owner[128];
-	size_t n = strcspn(uses, "/");
-	if (n >= sizeof(owner))
-		return false;
-	memcpy(owner, uses, n);
-	owner[n] = '\0';
-	return nhg_param_has(def, "trusted_owners", owner);
-}
-
 static bool mentions_secrets(const nhg_yaml_node *map)
 {
 	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(map, &it, &k, &v))
-		if (scalar(v) && strstr(v->str, "secrets."))
+		if (gh_scalar(v) && strstr(v->str, "secrets."))
 			return true;
 	return false;
 }
@@ -205,8 +179,8 @@ static bool mentions_secrets(const nhg_yaml_node *map)
 static void pin_check(pctx *x, const nhg_check_def *def, const nhg_yaml_node *uses,
 		      const char *job, const char *step, bool handles_secrets)
 {
-	const char *u = scalar(uses);
-	if (!u || !gh_uses_remote(u) || gh_uses_pinned(u) || owner_trusted(def, u))
+	const char *u = gh_scalar(uses);
+	if (!u || !gh_uses_remote(u) || gh_uses_pinned(u) || gh_owner_trusted(def, u))
 		return;
 	nhg_pctx_emit(x, def, handles_secrets ? NHG_SEV_HIGH : 0, uses, job, step,
 		      "%s is not pinned to a full commit SHA%s", u,
@@ -239,7 +213,7 @@ static void sec_inherit(pctx *x, const nhg_check_def *def, const nhg_yaml_node *
 			const char *job, const nhg_yaml_node *jobnode)
 {
 	const nhg_yaml_node *s = nhg_yaml_map_get(jobnode, "secrets");
-	const char *uses = scalar(nhg_yaml_map_get(jobnode, "uses"));
+	const char *uses = gh_scalar(nhg_yaml_map_get(jobnode, "uses"));
 	(void)key;
 	if (!nhg_yaml_is(s, "inherit"))
 		return;
@@ -292,7 +266,7 @@ static void cred_literal(pctx *x, const nhg_check_def *def, const nhg_yaml_node 
 {
 	const nhg_yaml_node *pw = nhg_yaml_map_get(nhg_yaml_map_get(container, "credentials"),
 						   "password");
-	if (scalar(pw) && *pw->str && !is_expression(pw->str))
+	if (gh_scalar(pw) && *pw->str && !is_expression(pw->str))
 		nhg_pctx_emit(x, def, 0, pw, job, NULL,
 			      "the %s registry password is written in the workflow; use a secret",
 			      what);
@@ -318,7 +292,7 @@ void gh_sec_006(pctx *x, const nhg_check_def *def)
 
 static bool is_checkout(const gh_step *st)
 {
-	const char *u = scalar(nhg_yaml_map_get(st->node, "uses"));
+	const char *u = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
 	return u && !strncasecmp(u, "actions/checkout@", 17);
 }
 
@@ -345,7 +319,7 @@ static bool has_untrusted(const nhg_check_def *def, const char *param, const cha
 {
 	const nhg_yaml_node *l = nhg_check_param(def, param);
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (scalar(l->items[i]) && strstr(text, l->items[i]->str))
+		if (gh_scalar(l->items[i]) && strstr(text, l->items[i]->str))
 			return true;
 	return false;
 }
@@ -357,7 +331,7 @@ static void trig_checkout(pctx *x, const nhg_check_def *def, const gh_step *st)
 	if (!is_checkout(st))
 		return;
 	ref = nhg_yaml_map_get(nhg_yaml_map_get(st->node, "with"), "ref");
-	if (scalar(ref) && has_untrusted(def, "untrusted_refs", ref->str))
+	if (gh_scalar(ref) && has_untrusted(def, "untrusted_refs", ref->str))
 		nhg_pctx_emit(x, def, 0, ref, st->job, st->label,
 			      "a privileged trigger checks out the pull request's code (%s), "
 			      "which then runs with this workflow's token and secrets", ref->str);
@@ -373,10 +347,10 @@ void gh_trig_001(pctx *x, const nhg_check_def *def)
 static void inj_step(pctx *x, const nhg_check_def *def, const gh_step *st)
 {
 	const nhg_yaml_node *script = nhg_yaml_map_get(st->node, "run");
-	const char *u = scalar(nhg_yaml_map_get(st->node, "uses"));
+	const char *u = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
 	if (!script && u && !strncasecmp(u, "actions/github-script@", 22))
 		script = nhg_yaml_map_get(nhg_yaml_map_get(st->node, "with"), "script");
-	if (!scalar(script))
+	if (!gh_scalar(script))
 		return;
 	for (const char *p = script->str; (p = strstr(p, "${{")) != NULL; p += 3) {
 		const char *end = strstr(p, "}}");

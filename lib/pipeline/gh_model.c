@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pipeline/gh_model.h"
 
@@ -40,27 +41,43 @@ void gh_each_job(pctx *x, const nhg_check_def *def,
 			fn(x, def, k, k->str, v);
 }
 
+bool gh_step_at(gh_step *st, const nhg_yaml_node *steps, size_t i, const char *job,
+		const nhg_yaml_node *jobnode)
+{
+	const nhg_yaml_node *s, *name;
+	if (!steps || steps->kind != NHG_YAML_SEQ || i >= steps->n ||
+	    steps->items[i]->kind != NHG_YAML_MAP)
+		return false;
+	s = steps->items[i];
+	st->node = s;
+	st->job = job;
+	st->jobnode = jobnode;
+	name = nhg_yaml_map_get(s, "name");
+	if (!name || name->kind != NHG_YAML_SCALAR)
+		name = nhg_yaml_map_get(s, "id");
+	if (name && name->kind == NHG_YAML_SCALAR)
+		snprintf(st->label, sizeof(st->label), "%s", name->str);
+	else
+		snprintf(st->label, sizeof(st->label), "#%zu", i + 1);
+	return true;
+}
+
 static void steps_of(pctx *x, const nhg_check_def *def, const nhg_yaml_node *steps,
 		     const char *job, const nhg_yaml_node *jobnode,
 		     void (*fn)(pctx *, const nhg_check_def *, const gh_step *))
 {
 	for (size_t i = 0; steps && steps->kind == NHG_YAML_SEQ && i < steps->n; i++) {
-		const nhg_yaml_node *s = steps->items[i], *name;
 		gh_step st;
-		if (s->kind != NHG_YAML_MAP)
-			continue;
-		st.node = s;
-		st.job = job;
-		st.jobnode = jobnode;
-		name = nhg_yaml_map_get(s, "name");
-		if (!name || name->kind != NHG_YAML_SCALAR)
-			name = nhg_yaml_map_get(s, "id");
-		if (name && name->kind == NHG_YAML_SCALAR)
-			snprintf(st.label, sizeof(st.label), "%s", name->str);
-		else
-			snprintf(st.label, sizeof(st.label), "#%zu", i + 1);
-		fn(x, def, &st);
+		if (gh_step_at(&st, steps, i, job, jobnode))
+			fn(x, def, &st);
 	}
+}
+
+void gh_each_job_step(pctx *x, const nhg_check_def *def, const char *job,
+		      const nhg_yaml_node *jobnode,
+		      void (*fn)(pctx *, const nhg_check_def *, const gh_step *))
+{
+	steps_of(x, def, nhg_yaml_map_get(jobnode, "steps"), job, jobnode, fn);
 }
 
 void gh_each_step(pctx *x, const nhg_check_def *def,
@@ -188,4 +205,80 @@ bool gh_uses_pinned(const char *uses)
 	if (!at || strlen(at + 1) != 40)
 		return false;
 	return strspn(at + 1, "0123456789abcdef") == 40;
+}
+
+const char *gh_scalar(const nhg_yaml_node *n)
+{
+	return n && n->kind == NHG_YAML_SCALAR ? n->str : NULL;
+}
+
+const nhg_yaml_node *gh_key_of(const nhg_yaml_node *map, const char *key)
+{
+	const nhg_yaml_node *k, *v;
+	size_t it = 0;
+	while (nhg_yaml_map_next(map, &it, &k, &v))
+		if (nhg_yaml_is(k, key))
+			return k;
+	return NULL;
+}
+
+bool gh_owner_trusted(const nhg_check_def *def, const char *uses)
+{
+	const nhg_yaml_node *l = nhg_check_param(def, "trusted_owners");
+	size_t n = strcspn(uses, "/");
+	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++) {
+		const char *o = gh_scalar(l->items[i]);
+		if (o && strlen(o) == n && !strncasecmp(o, uses, n))
+			return true;
+	}
+	return false;
+}
+
+bool gh_action_is(const char *uses, const char *pattern)
+{
+	size_t name = strcspn(uses, "@"), owner = strcspn(pattern, "/"), plen = strlen(pattern);
+	if (owner >= plen || owner >= name || uses[owner] != '/' || strncasecmp(uses, pattern, owner))
+		return false;
+	if (!strcmp(pattern + owner, "/*"))
+		return true;
+	/* owner/repo itself, or a sub-action below it */
+	return name >= plen && !strncasecmp(uses, pattern, plen) &&
+	       (name == plen || uses[plen] == '/');
+}
+
+const char *gh_step_action_in(const gh_step *st, const nhg_check_def *def, const char *name)
+{
+	const char *uses = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
+	const nhg_yaml_node *l = nhg_check_param(def, name);
+	for (size_t i = 0; uses && l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
+		if (gh_scalar(l->items[i]) && gh_action_is(uses, l->items[i]->str))
+			return l->items[i]->str;
+	return NULL;
+}
+
+const nhg_yaml_node *gh_input(const gh_step *st, const char *name, const nhg_yaml_node **key)
+{
+	const nhg_yaml_node *with = nhg_yaml_map_get(st->node, "with"), *k, *v;
+	size_t it = 0;
+	while (nhg_yaml_map_next(with, &it, &k, &v))
+		if (gh_scalar(k) && !strcasecmp(k->str, name)) {
+			if (key)
+				*key = k;
+			return v;
+		}
+	return NULL;
+}
+
+bool gh_job_id_token(const nhg_yaml_node *root, const nhg_yaml_node *jobnode,
+		     const nhg_yaml_node **at)
+{
+	const nhg_yaml_node *perms = nhg_yaml_map_get(jobnode, "permissions");
+	*at = NULL;
+	if (perms) {
+		*at = gh_key_of(perms, "id-token");
+		return nhg_yaml_is(nhg_yaml_map_get(perms, "id-token"), "write");
+	}
+	/* no job-level block: the workflow's permissions apply */
+	return nhg_yaml_is(nhg_yaml_map_get(nhg_yaml_map_get(root, "permissions"), "id-token"),
+			   "write");
 }

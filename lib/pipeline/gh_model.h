@@ -39,4 +39,47 @@ bool gh_uses_remote(const char *uses);
 /* True when the ref after '@' is a full 40-hex commit id. */
 bool gh_uses_pinned(const char *uses);
 
+/* The string of a scalar node, NULL for anything else. */
+const char *gh_scalar(const nhg_yaml_node *n);
+/* The key node of key in a mapping (for its position), or NULL. */
+const nhg_yaml_node *gh_key_of(const nhg_yaml_node *map, const char *key);
+/* True when the owner of uses is in def's trusted_owners list (case-insensitive). */
+bool gh_owner_trusted(const nhg_check_def *def, const char *uses);
+
+/*
+ * True when uses names the action pattern, compared without case and
+ * without the @ref: "owner/repo" matches owner/repo and owner/repo/sub;
+ * "owner/" followed by an asterisk matches every action of owner.
+ */
+bool gh_action_is(const char *uses, const char *pattern);
+/* The entry of def's list parameter name that the step's uses: matches, or NULL. */
+const char *gh_step_action_in(const gh_step *st, const nhg_check_def *def, const char *name);
+
+/*
+ * A with: input of a step (input names are case-insensitive): the value,
+ * and in *key (may be NULL) the key node for its position.  NULL if absent.
+ */
+const nhg_yaml_node *gh_input(const gh_step *st, const char *name, const nhg_yaml_node **key);
+
+/*
+ * Whether a job's GITHUB_TOKEN can mint OIDC tokens: id-token: write in the
+ * job's permissions, or in the workflow's when the job has none.  *at gets
+ * the job's id-token key, or NULL when the grant is inherited.  write-all is
+ * not counted here (GH-PERM-002 reports it).
+ */
+bool gh_job_id_token(const nhg_yaml_node *root, const nhg_yaml_node *jobnode,
+		     const nhg_yaml_node **at);
+
+/*
+ * Fill *st for item i of a steps: list (labelled as gh_each_step does);
+ * false when there is no such item or it is not a mapping.
+ */
+bool gh_step_at(gh_step *st, const nhg_yaml_node *steps, size_t i, const char *job,
+		const nhg_yaml_node *jobnode);
+
+/* Call fn for each step of one job's steps: list. */
+void gh_each_job_step(pctx *x, const nhg_check_def *def, const char *job,
+		      const nhg_yaml_node *jobnode,
+		      void (*fn)(pctx *, const nhg_check_def *, const gh_step *));
+
 #endif

@@ -10,6 +10,9 @@ typedef struct pctx {
 	const nhg_yaml_node *root;  /* the document's root mapping */
 	nhg_presult *out;
 	int rc;                     /* first emission failure (NHG_ENOMEM) */
+	/* the file a node was written in when it may not be path (includes), or NULL */
+	const char *(*path_of)(const struct pctx *x, const nhg_yaml_node *at);
+	void *model;                /* the platform model checks read (GitLab), or NULL */
 } pctx;
 
 /* A check: looks at x->root and emits findings for def. */

@@ -67,6 +67,50 @@ void nhg_presult_sort(nhg_presult *r)
 		qsort(r->findings, r->n, sizeof(*r->findings), cmp_pfinding);
 }
 
+static bool same_place(const nhg_pfinding *a, const nhg_pfinding *b)
+{
+	return a->check == b->check && a->line == b->line && a->column == b->column &&
+	       !strcmp(a->path, b->path);
+}
+
+/* a before b among repeats: the least job (none first), then message */
+static bool preferred(const nhg_pfinding *a, const nhg_pfinding *b)
+{
+	int c;
+	if (!a->job != !b->job)
+		return !a->job;
+	if (a->job && (c = strcmp(a->job, b->job)) != 0)
+		return c < 0;
+	return strcmp(a->message, b->message) < 0;
+}
+
+static void pfinding_free(nhg_pfinding *f)
+{
+	free(f->path);
+	free(f->job);
+	free(f->step);
+	free(f->message);
+}
+
+void nhg_presult_dedupe(nhg_presult *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (k && same_place(&r->findings[k - 1], &r->findings[i])) {
+			nhg_pfinding *kept = &r->findings[k - 1], *f = &r->findings[i];
+			if (preferred(f, kept)) {
+				nhg_pfinding t = *kept;
+				*kept = *f;
+				*f = t;
+			}
+			pfinding_free(f);
+			continue;
+		}
+		r->findings[k++] = r->findings[i];
+	}
+	r->n = k;
+}
+
 static void fingerprint(nhg_pfinding *f)
 {
 	const char *parts[] = { f->check->id, f->path, f->job ? f->job : "",

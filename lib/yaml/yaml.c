@@ -150,10 +150,11 @@ static int parse_node(parser *p, yaml_event_t *ev, size_t depth, nhg_yaml_node *
 
 /*
  * A key given twice in one mapping is an error (YAML says keys are unique;
- * a silent last-one-wins would hide half of a rule or a policy).  Merge keys
- * are exempt.  Quadratic, but mappings are small and bounded by max_nodes.
+ * a silent last-one-wins would hide half of a rule or a policy), unless the
+ * caller reads a format whose tool keeps the last pair (last_key_wins).  Merge
+ * keys are exempt.  Quadratic, but mappings are small and bounded by max_nodes.
  */
-static int check_duplicate_keys(parser *p, const nhg_yaml_node *map)
+static int check_duplicate_keys(parser *p, nhg_yaml_node *map)
 {
 	/* items holds key, value, key, value... while the mapping is built */
 	for (size_t i = 2; i < map->n; i += 2) {
@@ -165,6 +166,14 @@ static int check_duplicate_keys(parser *p, const nhg_yaml_node *map)
 			if (o->kind == NHG_YAML_SCALAR && o->len == k->len &&
 			    memcmp(o->str, k->str, k->len) == 0) {
 				char msg[300];
+				if (p->lim.last_key_wins) {
+					/* drop the earlier pair; its nodes stay in the arena */
+					memmove(&map->items[j], &map->items[j + 2],
+						(map->n - j - 2) * sizeof(*map->items));
+					map->n -= 2;
+					i -= 2;
+					break;
+				}
 				yaml_mark_t m = { 0, (size_t)k->line - 1, (size_t)k->column - 1 };
 				snprintf(msg, sizeof(msg), "duplicate key '%.200s' (first at line %d)",
 					 k->str, o->line);

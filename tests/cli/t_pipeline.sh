@@ -11,7 +11,7 @@ at='[.findings[] | "\(.check) \(.line):\(.column)"]'
 t "vulnerable workflow: every check at its key"
 pipe --platform github "$FIX/vulnerable.yml"
 expect_rc 1
-expect_jq "$at" '["GH-CMD-001 6:3","GH-PERM-001 8:3","GH-RUN-001 9:14","GH-SEC-006 14:19","GH-DBG-001 16:7","GH-CRED-001 18:15","GH-TRIG-001 20:16","GH-INJ-001 22:14","GH-PIN-001 24:15","GH-SEC-003 28:14","GH-PERM-001 29:3","GH-PIN-001 30:11","GH-SEC-001 31:14"]'
+expect_jq "$at" '["GH-CMD-001 6:3","GH-PERM-001 8:3","GH-RUN-001 9:14","GH-SEC-006 14:19","GH-DBG-001 16:7","GH-CRED-001 18:15","GH-TRIG-001 20:16","GH-INJ-001 22:14","GH-PIN-001 24:15","GH-SEC-002 26:11","GH-SEC-003 28:14","GH-PERM-001 29:3","GH-PIN-001 30:11","GH-SEC-001 31:14"]'
 expect_jq '[.findings[] | select(.check == "GH-TRIG-001") | .severity]' '["critical"]'
 expect_jq '[.findings[] | select(.check == "GH-PIN-001") | .severity] | unique' '["high"]'
 expect_jq '[.findings[] | select(.check == "GH-INJ-001") | [.job, .step]]' '[["build","greet"]]'
@@ -46,12 +46,14 @@ t "a file outside the usual places needs --platform"
 run nhigate-pipeline "$FIX/hardened.yml"
 expect_rc 2; expect_in "$err" "--platform github"
 
-t "GitLab CI is listed as not checked, and the run does not pass"
+t "GitLab CI is found and checked"
 mkdir -p "$TMP/gl"
-printf 'job:\n  script: [make]\n' > "$TMP/gl/.gitlab-ci.yml"
+printf 'job:\n  image: alpine:latest\n  script: [make]\n' > "$TMP/gl/.gitlab-ci.yml"
 run nhigate-pipeline --format json "$TMP/gl"
-expect_rc 3
-expect_jq '[.skipped[].reason]' '["GitLab CI is not checked by this version"]'
+expect_rc 1
+expect_jq '.scanned.files' '1'
+expect_jq "$at" '["GL-IMG-001 2:10"]'
+expect_jq '.skipped' '[]'
 
 t "malformed YAML names file:line:col and exits 2"
 printf 'on: push\njobs:\n  a: [unclosed\n' > "$TMP/bad.yml"
