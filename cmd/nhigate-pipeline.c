@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "nhigate/report.h"
+#include "nhigate/source.h"
 
 #define PROG "nhigate-pipeline"
 #define MAX_PIPELINE_FILE (8u << 20)
@@ -22,6 +23,10 @@ static const char usage[] =
 	"template includes are never fetched.\n"
 	"\n"
 	"Options:\n"
+	"  --range A..B         check the pipeline files a change touches (new version),\n"
+	"  --commit REV         marking each finding new or existing (same fingerprint\n"
+	"  --staged             in the base version: merge base, first parent, HEAD)\n"
+	"  --repo DIR           repository for the git modes (default: .)\n"
 	"  --platform github|gitlab\n"
 	"                       check every YAML file given or found as that platform\n"
 	"  --format text|json   output format (default: text)\n"
@@ -56,6 +61,60 @@ static int check_one(const char *path, nhg_platform platform, void *payload)
 	return rc;
 }
 
+typedef struct git_ctx {
+	run_ctx *x;
+	nhg_platform platform;
+} git_ctx;
+
+static bool yaml_name(const char *p)
+{
+	size_t n = strlen(p);
+	return (n > 4 && !strcmp(p + n - 4, ".yml")) || (n > 5 && !strcmp(p + n - 5, ".yaml"));
+}
+
+static bool want_file(const char *path, void *payload)
+{
+	git_ctx *g = payload;
+	return g->platform ? yaml_name(path) : nhg_pipeline_platform_of(path) != NHG_PLATFORM_UNKNOWN;
+}
+
+static bool fingerprint_in(const nhg_presult *r, const char *fp)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->findings[i].fingerprint, fp))
+			return true;
+	return false;
+}
+
+/*
+ * One file of the change: check its base version, then its new version, and
+ * mark each new-version finding existing when the base has its fingerprint.
+ */
+static int check_changed(const nhg_changed_file *f, void *payload)
+{
+	git_ctx *g = payload;
+	run_ctx *x = g->x;
+	nhg_platform p = g->platform ? g->platform : nhg_pipeline_platform_of(f->path);
+	nhg_presult base;
+	nhg_error ignored = NHG_ERROR_INIT;
+	size_t first = x->result->n;
+	int rc;
+
+	if (f->skip)
+		return nhg_presult_add_skip(x->result, f->path, f->skip);
+	nhg_presult_init(&base);
+	/* a base version that does not parse has no findings to compare with */
+	if (f->base)
+		nhg_pipeline_check_in(x->cat, p, x->repo_root, f->path, f->base, f->base_len,
+				      &base, &ignored);
+	rc = nhg_pipeline_check_in(x->cat, p, x->repo_root, f->path, f->data, f->len, x->result,
+				   x->err);
+	for (size_t i = first; !rc && i < x->result->n; i++)
+		x->result->findings[i].existing = fingerprint_in(&base, x->result->findings[i].fingerprint);
+	nhg_presult_free(&base);
+	return rc;
+}
+
 /*
  * The repository root of a path given on the command line: the directory
  * itself, or a file's directory; "./" dropped as in the paths shown.
@@ -74,8 +133,13 @@ static char *repo_root_of(const char *arg)
 
 int main(int argc, char **argv)
 {
-	enum { O_PLATFORM = 256, O_FORMAT, O_OUTPUT, O_RULES, O_QUIET, O_HELP, O_VERSION };
+	enum { O_PLATFORM = 256, O_FORMAT, O_OUTPUT, O_RULES, O_QUIET, O_HELP, O_VERSION,
+	       O_RANGE, O_COMMIT, O_STAGED, O_REPO };
 	static const struct option longopts[] = {
+		{ "range", required_argument, NULL, O_RANGE },
+		{ "commit", required_argument, NULL, O_COMMIT },
+		{ "staged", no_argument, NULL, O_STAGED },
+		{ "repo", required_argument, NULL, O_REPO },
 		{ "platform", required_argument, NULL, O_PLATFORM },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -93,6 +157,8 @@ int main(int argc, char **argv)
 	nhg_buf out = NHG_BUF_INIT((size_t)1 << 30);
 	run_ctx x;
 	char *root = NULL;
+	nhg_git_mode git = 0;
+	const char *spec = NULL, *repo = ".";
 	int opt, rc = 0;
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -117,14 +183,26 @@ int main(int argc, char **argv)
 				return cli_usage_error(PROG, "too many --rules");
 			c.rules[c.nrules++] = optarg;
 			break;
+		case O_RANGE:
+		case O_COMMIT:
+		case O_STAGED:
+			if (git)
+				return cli_usage_error(PROG, "give one of --range, --commit, --staged");
+			git = opt == O_RANGE ? NHG_GIT_RANGE : opt == O_COMMIT ? NHG_GIT_COMMIT
+									 : NHG_GIT_STAGED;
+			spec = optarg;
+			break;
+		case O_REPO: repo = optarg; break;
 		case O_QUIET: c.quiet = true; break;
 		case O_HELP: fputs(usage, stdout); return EXIT_PASS;
 		case O_VERSION: printf("%s %s\n", PROG, NHG_VERSION); return EXIT_PASS;
 		default: return cli_usage_error(PROG, "invalid option");
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error(PROG, "no path given");
+	if (!git && optind >= argc)
+		return cli_usage_error(PROG, "no path given (or use --range, --commit, --staged)");
+	if (git && optind < argc)
+		return cli_usage_error(PROG, "give paths or a git mode, not both");
 	if (cli_load_catalogue(&cat, &c, &err) || nhg_catalogue_complete(cat, &err)) {
 		rc = cli_fail(PROG, &err);
 		nhg_catalogue_free(cat);
@@ -134,6 +212,14 @@ int main(int argc, char **argv)
 	x.cat = cat;
 	x.result = &result;
 	x.err = &err;
+	if (git) {
+		nhg_source_opts so = NHG_SOURCE_OPTS_INIT;
+		git_ctx g = { &x, platform };
+		so.repo = repo;
+		so.max_file_size = MAX_PIPELINE_FILE;
+		x.repo_root = repo;
+		rc = nhg_source_git_files(git, spec, &so, want_file, check_changed, &g, &err);
+	}
 	for (int i = optind; i < argc && !rc; i++) {
 		struct stat st;
 		/* a file named outside the usual places needs --platform: never ignore it */
