@@ -21,7 +21,8 @@
 typedef enum {
 	NHG_PLATFORM_UNKNOWN = 0,
 	NHG_PLATFORM_GITHUB,   /* GitHub Actions workflows and action.yml */
-	NHG_PLATFORM_GITLAB    /* .gitlab-ci.yml and its includes */
+	NHG_PLATFORM_GITLAB,   /* .gitlab-ci.yml and its includes */
+	NHG_PLATFORM_ANY       /* checks over all pipelines of a repository */
 } nhg_platform;
 
 const char *nhg_platform_name(nhg_platform p);

@@ -27,7 +27,8 @@ struct nhg_catalogue {
 
 const char *nhg_platform_name(nhg_platform p)
 {
-	return p == NHG_PLATFORM_GITHUB ? "github" : p == NHG_PLATFORM_GITLAB ? "gitlab" : "unknown";
+	return p == NHG_PLATFORM_GITHUB ? "github" : p == NHG_PLATFORM_GITLAB ? "gitlab" :
+	       p == NHG_PLATFORM_ANY ? "any" : "unknown";
 }
 
 static int bad(const char *file, const nhg_yaml_node *n, nhg_error *err, const char *fmt,
@@ -77,9 +78,10 @@ static int def_field(nhg_check_def *d, const char *file, const nhg_yaml_node *k,
 		d->fix = v->str;
 	else if (!strcmp(key, "platform")) {
 		d->platform = !strcmp(v->str, "github") ? NHG_PLATFORM_GITHUB :
-			      !strcmp(v->str, "gitlab") ? NHG_PLATFORM_GITLAB : NHG_PLATFORM_UNKNOWN;
+			      !strcmp(v->str, "gitlab") ? NHG_PLATFORM_GITLAB :
+			      !strcmp(v->str, "any") ? NHG_PLATFORM_ANY : NHG_PLATFORM_UNKNOWN;
 		if (!d->platform)
-			return bad(file, v, err, "unknown platform '%s' (github, gitlab)", v->str);
+			return bad(file, v, err, "unknown platform '%s' (github, gitlab, any)", v->str);
 	} else if (!strcmp(key, "severity")) {
 		if (nhg_severity_parse(&d->severity, v->str))
 			return bad(file, v, err, "unknown severity '%s'", v->str);

@@ -29,7 +29,7 @@ static void run_checks(pctx *x, nhg_platform platform)
 {
 	for (const check_impl *c = nhg_pipeline__checks; c->id && !x->rc; c++) {
 		const nhg_check_def *def = nhg_catalogue_find(x->cat, c->id);
-		if (c->platform == platform && def && def->enabled)
+		if (c->run && c->platform == platform && def && def->enabled)
 			c->run(x, def);
 	}
 }

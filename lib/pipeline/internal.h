@@ -21,7 +21,7 @@ typedef void (*check_fn)(pctx *x, const nhg_check_def *def);
 typedef struct check_impl {
 	const char *id;
 	nhg_platform platform;
-	check_fn run;
+	check_fn run;         /* NULL: not a per-file check (see its own pass) */
 } check_impl;
 
 /* Every check the library implements, terminated by a NULL id. */
