@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "nhigate/report.h"
+#include "nhigate/scan.h"
 #include "nhigate/source.h"
 
 #define PROG "nhigate-pipeline"
@@ -43,6 +44,7 @@ typedef struct run_ctx {
 	nhg_presult *result;
 	nhg_error *err;
 	const char *repo_root;   /* where GitLab local includes are read from */
+	nhg_scanner *scanner;    /* the secrets engine, for SECRET-001 */
 } run_ctx;
 
 static int check_one(const char *path, nhg_platform platform, void *payload)
@@ -55,6 +57,8 @@ static int check_one(const char *path, nhg_platform platform, void *payload)
 	if ((rc = nhg_buf_read_file(&b, path, x->err)) == 0)
 		rc = nhg_pipeline_check_in(x->cat, platform, x->repo_root, shown, b.ptr, b.len,
 					   x->result, x->err);
+	if (!rc)
+		rc = nhg_pipeline_secrets(x->cat, x->scanner, shown, b.ptr, b.len, x->result, x->err);
 	nhg_buf_free(&b);
 	if (rc == NHG_ELIMIT)
 		return nhg_presult_add_skip(x->result, shown, "too large");
@@ -104,11 +108,15 @@ static int check_changed(const nhg_changed_file *f, void *payload)
 		return nhg_presult_add_skip(x->result, f->path, f->skip);
 	nhg_presult_init(&base);
 	/* a base version that does not parse has no findings to compare with */
-	if (f->base)
-		nhg_pipeline_check_in(x->cat, p, x->repo_root, f->path, f->base, f->base_len,
-				      &base, &ignored);
+	if (f->base && !nhg_pipeline_check_in(x->cat, p, x->repo_root, f->path, f->base,
+					      f->base_len, &base, &ignored))
+		nhg_pipeline_secrets(x->cat, x->scanner, f->path, f->base, f->base_len, &base,
+				     &ignored);
 	rc = nhg_pipeline_check_in(x->cat, p, x->repo_root, f->path, f->data, f->len, x->result,
 				   x->err);
+	if (!rc)
+		rc = nhg_pipeline_secrets(x->cat, x->scanner, f->path, f->data, f->len, x->result,
+					  x->err);
 	for (size_t i = first; !rc && i < x->result->n; i++)
 		x->result->findings[i].existing = fingerprint_in(&base, x->result->findings[i].fingerprint);
 	nhg_presult_free(&base);
@@ -153,6 +161,8 @@ int main(int argc, char **argv)
 	nhg_platform platform = NHG_PLATFORM_UNKNOWN;
 	nhg_error err = NHG_ERROR_INIT;
 	nhg_catalogue *cat = NULL;
+	nhg_rulepack *pack = NULL;
+	nhg_scanner *scanner = NULL;
 	nhg_presult result;
 	nhg_buf out = NHG_BUF_INIT((size_t)1 << 30);
 	run_ctx x;
@@ -203,13 +213,16 @@ int main(int argc, char **argv)
 		return cli_usage_error(PROG, "no path given (or use --range, --commit, --staged)");
 	if (git && optind < argc)
 		return cli_usage_error(PROG, "give paths or a git mode, not both");
-	if (cli_load_catalogue(&cat, &c, &err) || nhg_catalogue_complete(cat, &err)) {
+	if (cli_load_catalogue(&cat, &c, &err) || nhg_catalogue_complete(cat, &err) ||
+	    cli_load_rules(&pack, &c, &err) || nhg_scanner_new(&scanner, pack, NULL, &err)) {
 		rc = cli_fail(PROG, &err);
 		nhg_catalogue_free(cat);
+		nhg_rulepack_free(pack);
 		return rc;
 	}
 	nhg_presult_init(&result);
 	x.cat = cat;
+	x.scanner = scanner;
 	x.result = &result;
 	x.err = &err;
 	if (git) {
@@ -254,5 +267,7 @@ int main(int argc, char **argv)
 	nhg_buf_free(&out);
 	nhg_presult_free(&result);
 	nhg_catalogue_free(cat);
+	nhg_scanner_free(scanner);
+	nhg_rulepack_free(pack);
 	return rc;
 }

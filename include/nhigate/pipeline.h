@@ -80,12 +80,19 @@ typedef struct nhg_pskip {
 	char *reason;
 } nhg_pskip;
 
+typedef struct nhg_idusage nhg_idusage;   /* inventory.h */
+
 typedef struct nhg_presult {
 	nhg_pfinding *findings;
 	size_t n, cap;
 	nhg_pskip *skipped;        /* files that could not be checked, with why */
 	size_t nskipped, capskipped;
 	size_t files;
+	/*
+	 * Lent by the caller, or NULL: when set, checking a file also records
+	 * the identities it uses there (see inventory.h).  Not freed here.
+	 */
+	nhg_idusage *uses;
 } nhg_presult;
 
 void nhg_presult_init(nhg_presult *r);
@@ -129,5 +136,16 @@ int nhg_pipeline_check(const nhg_catalogue *cat, nhg_platform platform,
 int nhg_pipeline_check_in(const nhg_catalogue *cat, nhg_platform platform,
 			  const char *repo_root, const char *path, const char *data,
 			  size_t len, nhg_presult *out, nhg_error *err);
+
+/*
+ * Hard-coded credentials in a pipeline file, found by the secrets engine
+ * (scanner, from nhg_scanner_new over a rule pack) and reported as the
+ * catalogue's SECRET-001 with the rule named and the secret redacted.  A
+ * NULL scanner or a disabled SECRET-001 does nothing.
+ */
+struct nhg_scanner;
+int nhg_pipeline_secrets(const nhg_catalogue *cat, struct nhg_scanner *scanner,
+			 const char *path, const char *data, size_t len, nhg_presult *out,
+			 nhg_error *err);
 
 #endif

@@ -38,5 +38,7 @@ const check_impl nhg_pipeline__checks[] = {
 	{ "GL-IMG-001", NHG_PLATFORM_GITLAB, gl_img_001 },
 	{ "GL-TRIG-001", NHG_PLATFORM_GITLAB, gl_trig_001 },
 	{ "GL-VAULT-001", NHG_PLATFORM_GITLAB, gl_vault_001 },
+	/* cross-file and engine passes: no per-file function */
+	{ "SECRET-001", NHG_PLATFORM_ANY, NULL },
 	{ NULL, NHG_PLATFORM_UNKNOWN, NULL },
 };

@@ -69,6 +69,16 @@ grep -v 'GH-NOPE' "$ROOT/rules/pipeline/github.yaml" | awk '/id: GH-DBG-001/{exi
 run nhigate-pipeline --rules "$TMP/cat" --platform github "$FIX/hardened.yml"
 expect_rc 2; expect_in "$err" "no definition for pipeline check GH-DBG-001"
 
+t "hard-coded credentials in any scalar: the secrets engine, redacted"
+key=AKIAQ3EGUVZPSLKLWX7M
+printf 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    env:\n      AWS_ACCESS_KEY_ID: %s\n    steps:\n      - run: make\n' "$key" > "$TMP/keys.yml"
+pipe --platform github "$TMP/keys.yml"
+expect_rc 1
+expect_jq "$at" '["SECRET-001 8:26"]'
+expect_jq '.findings[0].severity' '"critical"'
+expect_in "$out" "rule aws-access-key-id"
+expect_not_in "$out" "$key"
+
 t "explain and list know the checks"
 run nhigate-rules --rules "$ROOT/rules" explain GH-TRIG-001
 expect_rc 0; expect_in "$out" "critical (github)"; expect_in "$out" "What to do:"

@@ -13,7 +13,7 @@ t "vulnerable pipeline: every check at its key, included findings in their file"
 (cd "$FIX/vulnerable" && run nhigate-pipeline --format json . && printf '%s' "$out" > "$TMP/v.json"; exit "$rc")
 rc=$?; out=$(cat "$TMP/v.json")
 expect_rc 1
-expect_jq "$atp" '[".gitlab-ci.yml GL-INC-001 3:13",".gitlab-ci.yml GL-INC-001 4:5",".gitlab-ci.yml GL-INC-001 7:10",".gitlab-ci.yml GL-INC-001 9:16",".gitlab-ci.yml GL-DBG-001 12:19",".gitlab-ci.yml GL-VAR-001 13:21",".gitlab-ci.yml GL-VAULT-001 14:3",".gitlab-ci.yml GL-IMG-001 17:10",".gitlab-ci.yml GL-IDTOKEN-001 18:3",".gitlab-ci.yml GL-IDTOKEN-001 20:12",".gitlab-ci.yml GL-IMG-001 23:10",".gitlab-ci.yml GL-JOBTOKEN-001 25:7",".gitlab-ci.yml GL-VAULT-001 32:5",".gitlab-ci.yml GL-JOBTOKEN-001 37:7",".gitlab-ci.yml GL-PROT-001 47:11",".gitlab-ci.yml GL-IDTOKEN-002 50:7",".gitlab-ci.yml GL-DIND-001 54:7",".gitlab-ci.yml GL-IMG-001 54:7",".gitlab-ci.yml GL-TRIG-001 61:5",".gitlab-ci.yml GL-TRIG-001 65:27",".gitlab-ci.yml GL-PROT-001 70:7","ci/templates.yml GL-DBG-001 3:22","ci/templates.yml GL-IDTOKEN-001 8:12","ci/templates.yml GL-PROT-001 10:1","ci/templates.yml GL-IMG-001 12:10","ci/templates.yml GL-JOBTOKEN-001 15:7"]'
+expect_jq "$atp" '[".gitlab-ci.yml GL-INC-001 3:13",".gitlab-ci.yml GL-INC-001 4:5",".gitlab-ci.yml GL-INC-001 7:10",".gitlab-ci.yml GL-INC-001 9:16",".gitlab-ci.yml GL-DBG-001 12:19",".gitlab-ci.yml GL-VAR-001 13:21",".gitlab-ci.yml SECRET-001 13:22",".gitlab-ci.yml GL-VAULT-001 14:3",".gitlab-ci.yml GL-IMG-001 17:10",".gitlab-ci.yml GL-IDTOKEN-001 18:3",".gitlab-ci.yml GL-IDTOKEN-001 20:12",".gitlab-ci.yml GL-IMG-001 23:10",".gitlab-ci.yml GL-JOBTOKEN-001 25:7",".gitlab-ci.yml GL-VAULT-001 32:5",".gitlab-ci.yml GL-JOBTOKEN-001 37:7",".gitlab-ci.yml GL-PROT-001 47:11",".gitlab-ci.yml GL-IDTOKEN-002 50:7",".gitlab-ci.yml GL-DIND-001 54:7",".gitlab-ci.yml GL-IMG-001 54:7",".gitlab-ci.yml GL-TRIG-001 61:5",".gitlab-ci.yml GL-TRIG-001 65:27",".gitlab-ci.yml GL-PROT-001 70:7","ci/templates.yml GL-DBG-001 3:22","ci/templates.yml GL-IDTOKEN-001 8:12","ci/templates.yml GL-PROT-001 10:1","ci/templates.yml GL-IMG-001 12:10","ci/templates.yml GL-JOBTOKEN-001 15:7"]'
 expect_jq '.scanned.files' '1'
 # a template's key is reported once, through the first job that runs it
 expect_jq '[.findings[] | select(.check == "GL-JOBTOKEN-001") | [.job, .severity]]' '[["deploy","medium"],["build","medium"],["publish","high"]]'
@@ -25,13 +25,13 @@ t "the same pipeline named as a file: includes are read from its directory"
 run nhigate-pipeline --format json "$FIX/vulnerable/.gitlab-ci.yml"
 expect_rc 1
 expect_jq '[.findings[].path | sub(".*/gitlab/"; "")] | unique' '["vulnerable/.gitlab-ci.yml","vulnerable/ci/templates.yml"]'
-expect_jq '.findings | length' '26'
+expect_jq '.findings | length' '27'
 
 t "with --platform gitlab the included file is also checked on its own: reported once"
 run nhigate-pipeline --platform gitlab --format json "$FIX/vulnerable"
 expect_rc 1
 expect_jq '.scanned.files' '2'
-expect_jq '.findings | length' '26'
+expect_jq '.findings | length' '27'
 
 t "a local include that is a symlink is not read"
 d="$TMP/link"; mkdir -p "$d"
