@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "common.h"
+#include "nhigate/config.h"
 #include "nhigate/report.h"
 #include "nhigate/scan.h"
 #include "nhigate/source.h"
@@ -33,6 +34,8 @@ static const char usage[] =
 	"  --format text|json   output format (default: text)\n"
 	"  --output FILE        write the report to FILE instead of stdout\n"
 	"  --rules PATH         rule packs holding pipeline/ check definitions (repeatable)\n"
+	"  --config FILE        settings (default: .nhigate.yaml in --repo, optional);\n"
+	"                       pipeline: checks: ID: {enabled, severity, params}\n"
 	"  --quiet              no progress on stderr\n"
 	"  --help, --version\n"
 	"\n"
@@ -142,12 +145,13 @@ static char *repo_root_of(const char *arg)
 int main(int argc, char **argv)
 {
 	enum { O_PLATFORM = 256, O_FORMAT, O_OUTPUT, O_RULES, O_QUIET, O_HELP, O_VERSION,
-	       O_RANGE, O_COMMIT, O_STAGED, O_REPO };
+	       O_RANGE, O_COMMIT, O_STAGED, O_REPO, O_CONFIG };
 	static const struct option longopts[] = {
 		{ "range", required_argument, NULL, O_RANGE },
 		{ "commit", required_argument, NULL, O_COMMIT },
 		{ "staged", no_argument, NULL, O_STAGED },
 		{ "repo", required_argument, NULL, O_REPO },
+		{ "config", required_argument, NULL, O_CONFIG },
 		{ "platform", required_argument, NULL, O_PLATFORM },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -163,6 +167,8 @@ int main(int argc, char **argv)
 	nhg_catalogue *cat = NULL;
 	nhg_rulepack *pack = NULL;
 	nhg_scanner *scanner = NULL;
+	nhg_config *cfg = NULL;
+	char cfgpath[4096];
 	nhg_presult result;
 	nhg_buf out = NHG_BUF_INIT((size_t)1 << 30);
 	run_ctx x;
@@ -203,6 +209,7 @@ int main(int argc, char **argv)
 			spec = optarg;
 			break;
 		case O_REPO: repo = optarg; break;
+		case O_CONFIG: c.config = optarg; break;
 		case O_QUIET: c.quiet = true; break;
 		case O_HELP: fputs(usage, stdout); return EXIT_PASS;
 		case O_VERSION: printf("%s %s\n", PROG, NHG_VERSION); return EXIT_PASS;
@@ -213,10 +220,15 @@ int main(int argc, char **argv)
 		return cli_usage_error(PROG, "no path given (or use --range, --commit, --staged)");
 	if (git && optind < argc)
 		return cli_usage_error(PROG, "give paths or a git mode, not both");
+	snprintf(cfgpath, sizeof(cfgpath), "%s/.nhigate.yaml", repo);
 	if (cli_load_catalogue(&cat, &c, &err) || nhg_catalogue_complete(cat, &err) ||
+	    nhg_config_load(&cfg, c.config ? c.config : cfgpath, !c.config, &err) ||
+	    (cfg->pipeline_checks &&
+	     nhg_catalogue_override(cat, cfg->pipeline_checks, cfg->path, &err)) ||
 	    cli_load_rules(&pack, &c, &err) || nhg_scanner_new(&scanner, pack, NULL, &err)) {
 		rc = cli_fail(PROG, &err);
 		nhg_catalogue_free(cat);
+		nhg_config_free(cfg);
 		nhg_rulepack_free(pack);
 		return rc;
 	}
@@ -269,5 +281,6 @@ int main(int argc, char **argv)
 	nhg_catalogue_free(cat);
 	nhg_scanner_free(scanner);
 	nhg_rulepack_free(pack);
+	nhg_config_free(cfg);
 	return rc;
 }

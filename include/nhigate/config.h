@@ -4,6 +4,9 @@
  *   secrets:
  *     exclude: ["vendor/", "*.min.js"]     # globs of paths not scanned
  *     max_file_size: 16777216              # bytes; larger files are skipped
+ *   pipeline:
+ *     checks:                              # per check id (nhg_catalogue_override)
+ *       GH-PIN-001: {severity: high, params: {trusted_owners: [actions, my-org]}}
  */
 #ifndef NHIGATE_CONFIG_H
 #define NHIGATE_CONFIG_H
@@ -14,10 +17,16 @@
 #include "nhigate/error.h"
 #include "nhigate/rules.h"
 
+typedef struct nhg_yaml_doc nhg_yaml_doc;
+typedef struct nhg_yaml_node nhg_yaml_node;
+
 typedef struct nhg_config {
 	char *path;             /* the file read, or NULL when there was none */
 	nhg_strlist exclude;
 	size_t max_file_size;   /* 0: not set */
+	/* pipeline: checks: {ID: {enabled, severity, params}}, or NULL; lent by doc */
+	const nhg_yaml_node *pipeline_checks;
+	nhg_yaml_doc *doc;      /* kept while the config lives */
 } nhg_config;
 
 /*

@@ -37,6 +37,7 @@ typedef struct nhg_check_def {
 	const char *fix;
 	nhg_strlist controls;
 	const nhg_yaml_node *params; /* mapping of thresholds and switches, or NULL */
+	const nhg_yaml_node *override_params; /* from .nhigate.yaml; wins per key */
 	const char *file;
 	int line, column;
 } nhg_check_def;
@@ -51,6 +52,16 @@ typedef struct nhg_catalogue nhg_catalogue;
  */
 int nhg_catalogue_load(nhg_catalogue **out, const char *const *paths, size_t npaths,
 		       nhg_error *err);
+/*
+ * Apply a repository's settings (the value of pipeline: checks: in
+ * .nhigate.yaml, read from file) to the loaded definitions: per check id,
+ * enabled, severity and params (each parameter given replaces the pack's).
+ * Unknown ids or keys are NHG_EINPUT with file:line:col.  The nodes are
+ * lent: the configuration must outlive the catalogue's use.
+ */
+int nhg_catalogue_override(nhg_catalogue *cat, const nhg_yaml_node *checks, const char *file,
+			   nhg_error *err);
+
 /* 0 when every implemented check has a definition, else NHG_EINPUT naming one. */
 int nhg_catalogue_complete(const nhg_catalogue *cat, nhg_error *err);
 void nhg_catalogue_free(nhg_catalogue *cat);

@@ -293,7 +293,54 @@ const nhg_check_def *nhg_catalogue_find(const nhg_catalogue *cat, const char *id
 
 const nhg_yaml_node *nhg_check_param(const nhg_check_def *c, const char *name)
 {
-	return c->params ? nhg_yaml_map_get(c->params, name) : NULL;
+	const nhg_yaml_node *v = c->override_params ? nhg_yaml_map_get(c->override_params, name)
+						    : NULL;
+	return v ? v : c->params ? nhg_yaml_map_get(c->params, name) : NULL;
+}
+
+int nhg_catalogue_override(nhg_catalogue *cat, const nhg_yaml_node *checks, const char *file,
+			   nhg_error *err)
+{
+	const nhg_yaml_node *id, *set, *k, *v;
+	size_t it = 0;
+
+	while (nhg_yaml_map_next(checks, &it, &id, &set)) {
+		nhg_check_def *d = NULL;
+		size_t jt = 0;
+		for (size_t i = 0; str_of(id) && i < cat->n; i++)
+			if (!strcmp(cat->v[i].id, id->str))
+				d = &cat->v[i];
+		if (!d)
+			return bad(file, id, err, "unknown check '%s'", str_of(id) ? id->str : "?");
+		if (set->kind != NHG_YAML_MAP)
+			return bad(file, set, err, "settings of %s must be a mapping", d->id);
+		while (nhg_yaml_map_next(set, &jt, &k, &v)) {
+			if (nhg_yaml_is(k, "enabled")) {
+				if (!nhg_yaml_is(v, "true") && !nhg_yaml_is(v, "false"))
+					return bad(file, v, err, "%s", "'enabled' must be true or false");
+				d->enabled = nhg_yaml_is(v, "true");
+			} else if (nhg_yaml_is(k, "severity")) {
+				if (!str_of(v) || nhg_severity_parse(&d->severity, v->str))
+					return bad(file, v, err, "unknown severity '%s'",
+						   str_of(v) ? v->str : "?");
+			} else if (nhg_yaml_is(k, "params")) {
+				const nhg_yaml_node *pk, *pv;
+				size_t pt = 0;
+				if (v->kind != NHG_YAML_MAP)
+					return bad(file, v, err, "%s", "'params' must be a mapping");
+				/* only parameters the check has: a typo must not pass silently */
+				while (nhg_yaml_map_next(v, &pt, &pk, &pv))
+					if (!str_of(pk) || !d->params || !nhg_yaml_map_get(d->params, pk->str))
+						return bad(file, pk, err, "check has no parameter '%s'",
+							   str_of(pk) ? pk->str : "?");
+				d->override_params = v;
+			} else {
+				return bad(file, k, err, "unknown key '%s' (enabled, severity, params)",
+					   str_of(k) ? k->str : "?");
+			}
+		}
+	}
+	return 0;
 }
 
 bool nhg_param_has(const nhg_check_def *def, const char *name, const char *s)

@@ -54,6 +54,25 @@ static int load_secrets(nhg_config *cfg, const char *file, const nhg_yaml_node *
 	return 0;
 }
 
+static int load_pipeline(nhg_config *cfg, const char *file, const nhg_yaml_node *m,
+			 nhg_error *err)
+{
+	const nhg_yaml_node *k, *v;
+	size_t it = 0;
+
+	if (m->kind != NHG_YAML_MAP)
+		return bad(file, m, err, "%s", "'pipeline' must be a mapping");
+	while (nhg_yaml_map_next(m, &it, &k, &v)) {
+		if (!nhg_yaml_is(k, "checks"))
+			return bad(file, k, err, "unknown key '%s' in pipeline (checks)",
+				   k->kind == NHG_YAML_SCALAR ? k->str : "?");
+		if (v->kind != NHG_YAML_MAP)
+			return bad(file, v, err, "%s", "'checks' must map check ids to settings");
+		cfg->pipeline_checks = v;
+	}
+	return 0;
+}
+
 int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error *err)
 {
 	nhg_config *cfg = calloc(1, sizeof(*cfg));
@@ -90,12 +109,14 @@ int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error
 	while (root && nhg_yaml_map_next(root, &it, &k, &v) && !rc) {
 		if (nhg_yaml_is(k, "secrets"))
 			rc = load_secrets(cfg, path, v, err);
+		else if (nhg_yaml_is(k, "pipeline"))
+			rc = load_pipeline(cfg, path, v, err);
 		else
-			rc = bad(path, k, err, "unknown key '%s' (secrets)",
+			rc = bad(path, k, err, "unknown key '%s' (secrets, pipeline)",
 				 k->kind == NHG_YAML_SCALAR ? k->str : "?");
 	}
 out:
-	nhg_yaml_free(doc);
+	cfg->doc = doc; /* the pipeline settings point into it */
 	nhg_buf_free(&b);
 	if (rc) {
 		nhg_config_free(cfg);
@@ -113,5 +134,6 @@ void nhg_config_free(nhg_config *cfg)
 		free((char *)cfg->exclude.v[i]);
 	free(cfg->exclude.v);
 	free(cfg->path);
+	nhg_yaml_free(cfg->doc);
 	free(cfg);
 }

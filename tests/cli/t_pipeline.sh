@@ -79,6 +79,20 @@ expect_jq '.findings[0].severity' '"critical"'
 expect_in "$out" "rule aws-access-key-id"
 expect_not_in "$out" "$key"
 
+t ".nhigate.yaml overrides: severity, switches, parameters; typos are errors"
+printf 'pipeline:\n  checks:\n    GH-PIN-001:\n      params:\n        trusted_owners: [actions, github, someorg]\n    GH-RUN-001: {enabled: false}\n    GH-CRED-001: {severity: low}\n' > "$TMP/over.yaml"
+pipe --config "$TMP/over.yaml" --platform github "$FIX/vulnerable.yml"
+expect_rc 1
+expect_jq '[.findings[] | select(.check == "GH-PIN-001") | .line]' '[30]'
+expect_jq '[.findings[] | select(.check == "GH-RUN-001")]' '[]'
+expect_jq '[.findings[] | select(.check == "GH-CRED-001") | .severity]' '["low"]'
+printf 'pipeline:\n  checks:\n    GH-PIN-001:\n      params: {trusted_owner: [x]}\n' > "$TMP/typo.yaml"
+run nhigate-pipeline --config "$TMP/typo.yaml" --platform github "$FIX/vulnerable.yml"
+expect_rc 2; expect_in "$err" "typo.yaml:4:16: check has no parameter 'trusted_owner'"
+printf 'pipeline:\n  checks:\n    GH-NOPE-001: {enabled: false}\n' > "$TMP/unknown.yaml"
+run nhigate-pipeline --config "$TMP/unknown.yaml" --platform github "$FIX/vulnerable.yml"
+expect_rc 2; expect_in "$err" "unknown check 'GH-NOPE-001'"
+
 t "explain and list know the checks"
 run nhigate-rules --rules "$ROOT/rules" explain GH-TRIG-001
 expect_rc 0; expect_in "$out" "critical (github)"; expect_in "$out" "What to do:"
