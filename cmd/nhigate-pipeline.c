@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common.h"
+#include "nhigate/inventory.h"
 #include "nhigate/config.h"
 #include "nhigate/report.h"
 #include "nhigate/scan.h"
@@ -34,6 +36,10 @@ static const char usage[] =
 	"  --format text|json   output format (default: text)\n"
 	"  --output FILE        write the report to FILE instead of stdout\n"
 	"  --rules PATH         rule packs holding pipeline/ check definitions (repeatable)\n"
+	"  --identities FILE    identity inventory to compare the pipelines with (default:\n"
+	"                       .nhigate/identities.yaml in the directory given, or in the\n"
+	"                       current directory, when it exists; not in the git modes)\n"
+	"  --today YYYY-MM-DD   date renewals are judged against (default: today, UTC)\n"
 	"  --config FILE        settings (default: .nhigate.yaml in --repo, optional);\n"
 	"                       pipeline: checks: ID: {enabled, severity, params}\n"
 	"  --quiet              no progress on stderr\n"
@@ -142,15 +148,50 @@ static char *repo_root_of(const char *arg)
 	return slash ? strndup(arg, (size_t)(slash - arg + (slash == arg))) : strdup(".");
 }
 
+/* The current UTC date as YYYY-MM-DD. */
+static void today_utc(char *out, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&now, &tm) || !strftime(out, len, "%Y-%m-%d", &tm))
+		snprintf(out, len, "1970-01-01");
+}
+
+/*
+ * The inventory looked for when none is named: .nhigate/identities.yaml in
+ * the one directory given, else in the current directory (NULL: no memory).
+ */
+static char *default_inventory(int npaths, char **paths)
+{
+	static const char rel[] = ".nhigate/identities.yaml";
+	struct stat st;
+	const char *dir = NULL;
+	char *p;
+	size_t n;
+	if (npaths == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode))
+		dir = paths[0];
+	while (dir && !strncmp(dir, "./", 2))
+		dir += 2;
+	if (!dir || !*dir || !strcmp(dir, "."))
+		return strdup(rel);
+	n = strlen(dir) + sizeof(rel) + 1;
+	if (!(p = malloc(n)))
+		return NULL;
+	snprintf(p, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	enum { O_PLATFORM = 256, O_FORMAT, O_OUTPUT, O_RULES, O_QUIET, O_HELP, O_VERSION,
-	       O_RANGE, O_COMMIT, O_STAGED, O_REPO, O_CONFIG };
+	       O_RANGE, O_COMMIT, O_STAGED, O_REPO, O_CONFIG, O_IDENTITIES, O_TODAY };
 	static const struct option longopts[] = {
 		{ "range", required_argument, NULL, O_RANGE },
 		{ "commit", required_argument, NULL, O_COMMIT },
 		{ "staged", no_argument, NULL, O_STAGED },
 		{ "repo", required_argument, NULL, O_REPO },
+		{ "identities", required_argument, NULL, O_IDENTITIES },
+		{ "today", required_argument, NULL, O_TODAY },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "platform", required_argument, NULL, O_PLATFORM },
 		{ "format", required_argument, NULL, O_FORMAT },
@@ -175,6 +216,10 @@ int main(int argc, char **argv)
 	char *root = NULL;
 	nhg_git_mode git = 0;
 	const char *spec = NULL, *repo = ".";
+	const char *identities = NULL;
+	char today[16] = "", *inv_default = NULL;
+	nhg_inventory *inv = NULL;
+	nhg_idusage uses;
 	int opt, rc = 0;
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -209,6 +254,12 @@ int main(int argc, char **argv)
 			spec = optarg;
 			break;
 		case O_REPO: repo = optarg; break;
+		case O_IDENTITIES: identities = optarg; break;
+		case O_TODAY:
+			if (!nhg_inventory_date_ok(optarg))
+				return cli_usage_error(PROG, "--today '%s' is not a date YYYY-MM-DD", optarg);
+			snprintf(today, sizeof(today), "%s", optarg);
+			break;
 		case O_CONFIG: c.config = optarg; break;
 		case O_QUIET: c.quiet = true; break;
 		case O_HELP: fputs(usage, stdout); return EXIT_PASS;
@@ -220,6 +271,9 @@ int main(int argc, char **argv)
 		return cli_usage_error(PROG, "no path given (or use --range, --commit, --staged)");
 	if (git && optind < argc)
 		return cli_usage_error(PROG, "give paths or a git mode, not both");
+	/* a change shows some of the pipelines: unused entries cannot be judged */
+	if (git && identities)
+		return cli_usage_error(PROG, "--identities needs paths, not a git mode");
 	snprintf(cfgpath, sizeof(cfgpath), "%s/.nhigate.yaml", repo);
 	if (cli_load_catalogue(&cat, &c, &err) || nhg_catalogue_complete(cat, &err) ||
 	    nhg_config_load(&cfg, c.config ? c.config : cfgpath, !c.config, &err) ||
@@ -232,7 +286,20 @@ int main(int argc, char **argv)
 		nhg_rulepack_free(pack);
 		return rc;
 	}
+	if (!*today)
+		today_utc(today, sizeof(today));
+	if (!git && !identities && (inv_default = default_inventory(argc - optind, argv + optind))) {
+		struct stat ist;
+		if (stat(inv_default, &ist) == 0)
+			identities = inv_default;
+	}
 	nhg_presult_init(&result);
+	nhg_idusage_init(&uses);
+	if (identities) {
+		if ((rc = nhg_inventory_load(&inv, identities, &err)) != 0)
+			goto done;
+		result.uses = &uses;
+	}
 	x.cat = cat;
 	x.scanner = scanner;
 	x.result = &result;
@@ -264,6 +331,10 @@ int main(int argc, char **argv)
 		free(root);
 		root = NULL;
 	}
+	if (!rc && uses.rc)
+		rc = nhg_error_set(&err, uses.rc, "out of memory");
+	if (!rc && inv)
+		rc = nhg_inventory_check(cat, inv, &uses, today, &result, &err);
 	if (!rc) {
 		nhg_presult_sort(&result);
 		nhg_presult_dedupe(&result);
@@ -272,12 +343,16 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = cli_write(c.output, &out, &err);
 	}
+done:
 	if (rc)
 		rc = cli_fail(PROG, &err);
 	else
 		rc = result.n ? EXIT_FOUND : result.nskipped ? EXIT_INTERNAL : EXIT_PASS;
 	nhg_buf_free(&out);
 	nhg_presult_free(&result);
+	nhg_idusage_free(&uses);
+	nhg_inventory_free(inv);
+	free(inv_default);
 	nhg_catalogue_free(cat);
 	nhg_scanner_free(scanner);
 	nhg_rulepack_free(pack);

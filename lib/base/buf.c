@@ -122,9 +122,11 @@ int nhg_buf_read_file(nhg_buf *b, const char *path, nhg_error *err)
 	int rc = 0;
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 
+	/* a file that is not there (or not ours to read) is the caller's input error */
 	if (!f)
-		return nhg_error_at(err, NHG_EIO, path, 0, 0, "cannot open: %s",
-				    strerror(errno));
+		return nhg_error_at(err, errno == ENOENT || errno == EACCES || errno == ENOTDIR ||
+				    errno == EISDIR ? NHG_EINPUT : NHG_EIO, path, 0, 0,
+				    "cannot open: %s", strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if ((rc = nhg_buf_put(b, chunk, n)) != 0) {
 			if (rc == NHG_ELIMIT)

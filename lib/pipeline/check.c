@@ -5,6 +5,7 @@
 #include "nhigate/text.h"
 #include "pipeline/gl_model.h"
 #include "pipeline/internal.h"
+#include "pipeline/uses.h"
 
 nhg_platform nhg_pipeline_platform_of(const char *path)
 {
@@ -58,6 +59,7 @@ static void run_gitlab(pctx *x, const char *repo_root)
 	x->model = m;
 	x->path_of = gl_model_path_of;
 	run_checks(x, NHG_PLATFORM_GITLAB);
+	nhg_uses__collect(x, NHG_PLATFORM_GITLAB);
 	x->model = NULL;
 	x->path_of = NULL;
 	gl_model_free(m);
@@ -107,6 +109,7 @@ int nhg_pipeline_check_in(const nhg_catalogue *cat, nhg_platform platform,
 			run_gitlab(&x, repo_root);
 		} else {
 			run_checks(&x, platform);
+			nhg_uses__collect(&x, platform);
 		}
 	}
 	nhg_yaml_free(doc);

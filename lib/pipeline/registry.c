@@ -40,5 +40,10 @@ const check_impl nhg_pipeline__checks[] = {
 	{ "GL-VAULT-001", NHG_PLATFORM_GITLAB, gl_vault_001 },
 	/* cross-file and engine passes: no per-file function */
 	{ "SECRET-001", NHG_PLATFORM_ANY, NULL },
+	/* the identity inventory's pass (inventory.c) */
+	{ "INV-001", NHG_PLATFORM_ANY, NULL },
+	{ "INV-002", NHG_PLATFORM_ANY, NULL },
+	{ "INV-003", NHG_PLATFORM_ANY, NULL },
+	{ "INV-004", NHG_PLATFORM_ANY, NULL },
 	{ NULL, NHG_PLATFORM_UNKNOWN, NULL },
 };

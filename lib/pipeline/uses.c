@@ -103,15 +103,12 @@ static bool names_has(const names *ns, const char *s, size_t len)
 	return false;
 }
 
+/* The walkers' callbacks see only the pctx: it is the first member here. */
 typedef struct gl_scan {
+	pctx x;
 	names defined;
-	const nhg_check_def *def;   /* INV-001, for the name words; may be NULL */
+	const nhg_check_def *def;   /* INV-001, for its name words; may be NULL */
 } gl_scan;
-
-static gl_scan *scan_of(pctx *x)
-{
-	return ((gl_scan **)x->out->uses)[0] ? NULL : NULL;
-}
 
 /* The name words that make a variable credential-like (INV-001 param name_words). */
 static bool credential_like(const nhg_check_def *def, const char *s, size_t len)
@@ -142,4 +139,130 @@ static bool credential_like(const nhg_check_def *def, const char *s, size_t len)
 		w = e < end ? e + 1 : e;
 	}
 	return false;
+}
+
+static void define_all(gl_scan *g, const nhg_yaml_node *vars)
+{
+	const nhg_yaml_node *k, *v;
+	size_t it = 0;
+	if (!vars || vars->kind != NHG_YAML_MAP)
+		return;
+	while (nhg_yaml_map_next(vars, &it, &k, &v)) {
+		if (k->kind != NHG_YAML_SCALAR)
+			continue;
+		if (g->defined.n == g->defined.cap) {
+			size_t cap = g->defined.cap ? 2 * g->defined.cap : 32;
+			const char **nv = realloc(g->defined.v, cap * sizeof(*nv));
+			if (!nv) {
+				g->x.rc = NHG_ENOMEM;
+				return;
+			}
+			g->defined.v = nv;
+			g->defined.cap = cap;
+		}
+		g->defined.v[g->defined.n++] = k->str;
+	}
+}
+
+/* Every variables: written in any file, top level or under any job or template. */
+static void gl_defined(gl_scan *g, const gl_model *m)
+{
+	for (size_t r = 0; r < m->nroots; r++) {
+		const nhg_yaml_node *root = m->roots[r], *k, *v;
+		size_t it = 0;
+		if (!root || root->kind != NHG_YAML_MAP)
+			continue;
+		define_all(g, nhg_yaml_map_get(root, "variables"));
+		while (nhg_yaml_map_next(root, &it, &k, &v))
+			if (v->kind == NHG_YAML_MAP) {
+				define_all(g, nhg_yaml_map_get(v, "variables"));
+				/* tokens minted per job, not stored identities */
+				define_all(g, nhg_yaml_map_get(v, "id_tokens"));
+			}
+	}
+}
+
+static void gl_script_refs(pctx *x, const nhg_check_def *def, const gl_job *job,
+			   const nhg_yaml_node *line)
+{
+	gl_scan *g = (gl_scan *)x;   /* x is g->x, the first member */
+	const char *p = line->str;
+	(void)def;
+	(void)job;
+	if (line->kind != NHG_YAML_SCALAR)
+		return;
+	while ((p = strchr(p, '$')) != NULL) {
+		const char *name, *e;
+		if (p[1] == '$') {           /* $$ is a literal dollar in GitLab */
+			p += 2;
+			continue;
+		}
+		name = p + 1 + (p[1] == '{');
+		for (e = name; ident_char((unsigned char)*e); e++)
+			;
+		if (ident_start((unsigned char)*name) &&
+		    !names_has(&g->defined, name, (size_t)(e - name)) &&
+		    credential_like(g->def, name, (size_t)(e - name)))
+			record(x, name, (size_t)(e - name), line);
+		p = e > name ? e : name;
+	}
+}
+
+static void gl_job_uses(pctx *x, const gl_job *job)
+{
+	const nhg_yaml_node *ids = nhg_yaml_map_get(job->node, "id_tokens");
+	const nhg_yaml_node *secrets = nhg_yaml_map_get(job->node, "secrets");
+	const nhg_yaml_node *k, *v;
+	size_t it = 0;
+
+	if (ids && ids->kind == NHG_YAML_MAP) {
+		while (nhg_yaml_map_next(ids, &it, &k, &v)) {
+			const nhg_yaml_node *aud = v->kind == NHG_YAML_MAP ?
+						   nhg_yaml_map_get(v, "aud") : NULL;
+			if (aud && aud->kind == NHG_YAML_SCALAR)
+				record(x, aud->str, aud->len, aud);
+			else if (aud && aud->kind == NHG_YAML_SEQ)
+				for (size_t i = 0; i < aud->n; i++)
+					if (aud->items[i]->kind == NHG_YAML_SCALAR)
+						record(x, aud->items[i]->str, aud->items[i]->len,
+						       aud->items[i]);
+		}
+	}
+	it = 0;
+	if (secrets && secrets->kind == NHG_YAML_MAP)
+		while (nhg_yaml_map_next(secrets, &it, &k, &v))
+			if (k->kind == NHG_YAML_SCALAR)
+				record(x, k->str, k->len, k);
+}
+
+static void gl_collect(pctx *x)
+{
+	const gl_model *m = x->model;
+	gl_scan g;
+
+	memset(&g, 0, sizeof(g));
+	g.x = *x;
+	g.def = nhg_catalogue_find(x->cat, "INV-001");
+	gl_defined(&g, m);
+	for (size_t j = 0; j < m->njobs && !g.x.rc; j++) {
+		if (m->jobs[j].hidden)
+			continue;
+		gl_job_uses(&g.x, &m->jobs[j]);
+		gl_each_script(&g.x, g.def, &m->jobs[j], gl_script_refs);
+	}
+	x->rc = g.x.rc;
+	free(g.defined.v);
+}
+
+void nhg_uses__collect(pctx *x, nhg_platform p)
+{
+	if (!x->out->uses || x->rc)
+		return;
+	if (p == NHG_PLATFORM_GITLAB) {
+		if (x->model)
+			gl_collect(x);
+		return;
+	}
+	gh_each_scalar(x, NULL, gh_secret_refs);
+	gh_each_step(x, NULL, gh_role_inputs);
 }
