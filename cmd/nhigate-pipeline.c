@@ -30,6 +30,7 @@ static const char usage[] =
 	"  --range A..B         check the pipeline files a change touches (new version),\n"
 	"  --commit REV         marking each finding new or existing (same fingerprint\n"
 	"  --staged             in the base version: merge base, first parent, HEAD)\n"
+	"  --pre-receive        stdin lines 'OLD NEW REF' of a push (base: the old tip)\n"
 	"  --repo DIR           repository for the git modes (default: .)\n"
 	"  --platform github|gitlab\n"
 	"                       check every YAML file given or found as that platform\n"
@@ -184,11 +185,12 @@ static char *default_inventory(int npaths, char **paths)
 int main(int argc, char **argv)
 {
 	enum { O_PLATFORM = 256, O_FORMAT, O_OUTPUT, O_RULES, O_QUIET, O_HELP, O_VERSION,
-	       O_RANGE, O_COMMIT, O_STAGED, O_REPO, O_CONFIG, O_IDENTITIES, O_TODAY };
+	       O_RANGE, O_COMMIT, O_STAGED, O_PUSH, O_REPO, O_CONFIG, O_IDENTITIES, O_TODAY };
 	static const struct option longopts[] = {
 		{ "range", required_argument, NULL, O_RANGE },
 		{ "commit", required_argument, NULL, O_COMMIT },
 		{ "staged", no_argument, NULL, O_STAGED },
+		{ "pre-receive", no_argument, NULL, O_PUSH },
 		{ "repo", required_argument, NULL, O_REPO },
 		{ "identities", required_argument, NULL, O_IDENTITIES },
 		{ "today", required_argument, NULL, O_TODAY },
@@ -247,10 +249,12 @@ int main(int argc, char **argv)
 		case O_RANGE:
 		case O_COMMIT:
 		case O_STAGED:
+		case O_PUSH:
 			if (git)
-				return cli_usage_error(PROG, "give one of --range, --commit, --staged");
-			git = opt == O_RANGE ? NHG_GIT_RANGE : opt == O_COMMIT ? NHG_GIT_COMMIT
-									 : NHG_GIT_STAGED;
+				return cli_usage_error(PROG, "give one of --range, --commit, --staged, "
+						       "--pre-receive");
+			git = opt == O_RANGE ? NHG_GIT_RANGE : opt == O_COMMIT ? NHG_GIT_COMMIT :
+			      opt == O_STAGED ? NHG_GIT_STAGED : NHG_GIT_PUSH;
 			spec = optarg;
 			break;
 		case O_REPO: repo = optarg; break;
@@ -310,7 +314,13 @@ int main(int argc, char **argv)
 		so.repo = repo;
 		so.max_file_size = MAX_PIPELINE_FILE;
 		x.repo_root = repo;
-		rc = nhg_source_git_files(git, spec, &so, want_file, check_changed, &g, &err);
+		/* a push's ref updates arrive on stdin, as git hands them to the hook */
+		nhg_buf in = NHG_BUF_INIT(1u << 20);
+		if (git == NHG_GIT_PUSH && (rc = nhg_buf_read_file(&in, "-", &err)) == 0)
+			spec = in.ptr;
+		if (!rc)
+			rc = nhg_source_git_files(git, spec, &so, want_file, check_changed, &g, &err);
+		nhg_buf_free(&in);
 	}
 	for (int i = optind; i < argc && !rc; i++) {
 		struct stat st;

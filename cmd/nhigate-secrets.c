@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"usage: nhigate-secrets [OPTIONS] (PATH... | --range A..B | --commit REV |\n"
-	"                        --staged | --all | --diff FILE|-)\n"
+	"                        --staged | --all | --diff FILE|- | --pre-receive)\n"
 	"\n"
 	"Find hard-coded credentials. In git modes only the lines a commit adds are\n"
 	"scanned, and findings carry the commit, author and date.\n"
@@ -27,6 +27,8 @@ static const char usage[] =
 	"  --staged              the index against HEAD (pre-commit)\n"
 	"  --all                 every commit reachable from any ref\n"
 	"  --diff FILE|-         a unified diff (git diff, git log -p, diff -u)\n"
+	"  --pre-receive         stdin lines 'OLD NEW REF': the commits a push brings\n"
+	"                        that no existing ref reaches (deletions are skipped)\n"
 	"\n"
 	"Options:\n"
 	"  --repo DIR            repository for git modes (default: .)\n"
@@ -134,7 +136,7 @@ static int set_git(options *o, nhg_git_mode mode, const char *spec)
 
 static int parse_args(options *o, int argc, char **argv)
 {
-	enum { O_RANGE = 256, O_COMMIT, O_STAGED, O_ALL, O_DIFF, O_REPO, O_FORMAT, O_OUTPUT,
+	enum { O_RANGE = 256, O_COMMIT, O_STAGED, O_ALL, O_PUSH, O_DIFF, O_REPO, O_FORMAT, O_OUTPUT,
 	       O_RULES, O_CONFIG, O_BASELINE, O_WRITE_BASELINE, O_MAXSIZE, O_NOREDACT,
 	       O_IGNORE_MARKERS, O_QUIET, O_HELP, O_VERSION };
 	static const struct option longopts[] = {
@@ -142,6 +144,7 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "commit", required_argument, NULL, O_COMMIT },
 		{ "staged", no_argument, NULL, O_STAGED },
 		{ "all", no_argument, NULL, O_ALL },
+		{ "pre-receive", no_argument, NULL, O_PUSH },
 		{ "diff", required_argument, NULL, O_DIFF },
 		{ "repo", required_argument, NULL, O_REPO },
 		{ "format", required_argument, NULL, O_FORMAT },
@@ -170,6 +173,7 @@ static int parse_args(options *o, int argc, char **argv)
 		case O_COMMIT: rc = set_git(o, NHG_GIT_COMMIT, optarg); break;
 		case O_STAGED: rc = set_git(o, NHG_GIT_STAGED, NULL); break;
 		case O_ALL: rc = set_git(o, NHG_GIT_ALL, NULL); break;
+		case O_PUSH: rc = set_git(o, NHG_GIT_PUSH, NULL); break;
 		case O_DIFF:
 			if (o->git || o->diff)
 				return cli_usage_error(PROG, "give exactly one source");
@@ -209,13 +213,22 @@ static int parse_args(options *o, int argc, char **argv)
 	if (o->npaths && (o->git || o->diff))
 		return cli_usage_error(PROG, "give exactly one source (paths and a git mode given)");
 	if (!o->npaths && !o->git && !o->diff)
-		return cli_usage_error(PROG, "no source: give PATH..., --range, --commit, --staged, --all or --diff");
+		return cli_usage_error(PROG, "no source: give PATH..., --range, --commit, --staged, --all, --diff or --pre-receive");
 	return 0;
 }
 
 static int run_source(const options *o, const nhg_source_opts *so, const nhg_sink *sink,
 		      nhg_stats *stats, nhg_error *err)
 {
+	if (o->git == NHG_GIT_PUSH) {
+		/* the ref updates arrive on stdin, as git hands them to the hook */
+		nhg_buf in = NHG_BUF_INIT(1u << 20);
+		int rc = nhg_buf_read_file(&in, "-", err);
+		if (!rc)
+			rc = nhg_source_git(o->git, in.ptr, so, sink, stats, err);
+		nhg_buf_free(&in);
+		return rc;
+	}
 	if (o->git)
 		return nhg_source_git(o->git, o->spec, so, sink, stats, err);
 	if (o->diff) {

@@ -49,7 +49,9 @@ typedef enum {
 	NHG_GIT_RANGE = 1,  /* spec "A..B": commits in B not in A */
 	NHG_GIT_COMMIT,     /* spec REV: that commit against its first parent */
 	NHG_GIT_STAGED,     /* the index against HEAD */
-	NHG_GIT_ALL         /* every commit reachable from any ref */
+	NHG_GIT_ALL,        /* every commit reachable from any ref */
+	NHG_GIT_PUSH        /* spec: pre-receive input, "OLD NEW REF" lines: the
+			       commits no existing ref reaches; deletions skipped */
 } nhg_git_mode;
 
 /*

@@ -99,7 +99,7 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 
 	if (!sink || !sink->unit)
 		return nhg_error_set(err, NHG_EUSAGE, "no sink");
-	if (mode < NHG_GIT_RANGE || mode > NHG_GIT_ALL)
+	if (mode < NHG_GIT_RANGE || mode > NHG_GIT_PUSH)
 		return nhg_error_set(err, NHG_EUSAGE, "unknown git mode %d", (int)mode);
 	if (!opts)
 		opts = &defaults;

@@ -115,6 +115,56 @@ static int trees(nhg_gitctx *c, nhg_git_mode mode, const char *spec, git_tree **
 	}
 }
 
+/* Diff base against now (base NULL: the empty tree) and hand over each wanted file. */
+static int diff_trees(files_ctx *x, git_tree *base, git_tree *now, git_index *index)
+{
+	nhg_gitctx *c = x->c;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_diff_find_options fopts;
+	int rc;
+
+	/* the _INIT macros leave fields out, which -Wextra rejects: use the functions */
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fopts.flags = GIT_DIFF_FIND_RENAMES;
+	rc = index ? git_diff_tree_to_index(&diff, c->repo, base, index, &dopts)
+		   : git_diff_tree_to_tree(&diff, c->repo, base, now, &dopts);
+	if (!rc)
+		rc = git_diff_find_similar(diff, &fopts);
+	if (rc) {
+		git_diff_free(diff);
+		return nhg_gitsrc_fail(c, rc, "cannot diff the change");
+	}
+	for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++)
+		rc = each_delta(x, git_diff_get_delta(diff, i));
+	git_diff_free(diff);
+	return rc;
+}
+
+/*
+ * One ref of a push: against its old tip, or for a new ref against where it
+ * leaves the default branch (HEAD), or the empty tree in an empty repository.
+ */
+static int push_ref(nhg_gitctx *c, const git_oid *old, const git_oid *new_id, void *payload)
+{
+	files_ctx *x = payload;
+	git_tree *base = NULL, *now = NULL;
+	git_oid head, mb;
+	int rc = tree_of(c, &now, new_id);
+
+	if (!rc && old)
+		rc = tree_of(c, &base, old);
+	else if (!rc && git_reference_name_to_id(&head, c->repo, "HEAD") == 0 &&
+		 git_merge_base(&mb, c->repo, &head, new_id) == 0)
+		rc = tree_of(c, &base, &mb);
+	if (!rc)
+		rc = diff_trees(x, base, now, NULL);
+	git_tree_free(base);
+	git_tree_free(now);
+	return rc;
+}
+
 int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_opts *opts,
 			 bool (*want)(const char *path, void *payload),
 			 int (*fn)(const nhg_changed_file *file, void *payload),
@@ -125,18 +175,12 @@ int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_o
 	files_ctx x;
 	git_tree *base = NULL, *now = NULL;
 	git_index *index = NULL;
-	git_diff *diff = NULL;
-	git_diff_options dopts;
-	git_diff_find_options fopts;
 	int rc;
 
 	if (mode == NHG_GIT_ALL)
 		return nhg_error_set(err, NHG_EUSAGE, "--all has no base to compare with; use --range");
 	if (git_libgit2_init() < 0)
 		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
-	/* the _INIT macros leave fields out, which -Wextra rejects: use the functions */
-	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
 	memset(&c, 0, sizeof(c));
 	c.opts = opts ? opts : &defaults;
 	c.err = err;
@@ -146,24 +190,16 @@ int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_o
 	x.payload = payload;
 	x.staged = mode == NHG_GIT_STAGED;
 	rc = nhg_gitsrc_open(&c, c.opts->repo && *c.opts->repo ? c.opts->repo : ".");
-	if (!rc)
+	if (!rc && mode == NHG_GIT_PUSH)
+		rc = nhg_gitsrc_push_lines(&c, spec, push_ref, &x);
+	else if (!rc)
 		rc = trees(&c, mode, spec ? spec : "", &base, &now);
-	if (!rc) {
-		if (x.staged) {
-			if ((rc = git_repository_index(&index, c.repo)) == 0)
-				rc = git_diff_tree_to_index(&diff, c.repo, base, index, &dopts);
-		} else {
-			rc = git_diff_tree_to_tree(&diff, c.repo, base, now, &dopts);
-		}
-		fopts.flags = GIT_DIFF_FIND_RENAMES;
+	if (!rc && mode != NHG_GIT_PUSH) {
+		if (x.staged && (rc = git_repository_index(&index, c.repo)) != 0)
+			rc = nhg_gitsrc_fail(&c, rc, "cannot read the index");
 		if (!rc)
-			rc = git_diff_find_similar(diff, &fopts);
-		if (rc)
-			rc = nhg_gitsrc_fail(&c, rc, "cannot diff the change");
+			rc = diff_trees(&x, base, now, index);
 	}
-	for (size_t i = 0; !rc && diff && i < git_diff_num_deltas(diff); i++)
-		rc = each_delta(&x, git_diff_get_delta(diff, i));
-	git_diff_free(diff);
 	git_index_free(index);
 	git_tree_free(base);
 	git_tree_free(now);

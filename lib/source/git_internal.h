@@ -98,6 +98,15 @@ int nhg_gitsrc_fail(nhg_gitctx *c, int gitrc, const char *what);
 int nhg_gitsrc_open(nhg_gitctx *c, const char *dir);
 /* Resolve name ("" means HEAD) to a commit id; unknown names are NHG_EUSAGE. */
 int nhg_gitsrc_resolve(nhg_gitctx *c, git_oid *out, const char *name);
+/*
+ * Pre-receive input ("OLD NEW REF" lines): fn for each ref the push creates
+ * or updates (old NULL when created); deletions are skipped.  Malformed
+ * lines are NHG_EINPUT with the line number.
+ */
+int nhg_gitsrc_push_lines(nhg_gitctx *c, const char *spec,
+			  int (*fn)(nhg_gitctx *c, const git_oid *old, const git_oid *new_id,
+				    void *payload),
+			  void *payload);
 
 /*
  * The changes from old to new_tree (NULL: the empty tree) into out, which is

@@ -182,8 +182,64 @@ static int all_tips(nhg_gitctx *c, tips *t)
 	return 0;
 }
 
+static bool all_zero(const char *hex, size_t n)
+{
+	return strspn(hex, "0") >= n;
+}
+
+int nhg_gitsrc_push_lines(nhg_gitctx *c, const char *spec,
+			  int (*fn)(nhg_gitctx *c, const git_oid *old, const git_oid *new_id,
+				    void *payload),
+			  void *payload)
+{
+	const char *p = spec ? spec : "";
+	size_t lineno = 0;
+	int rc = 0;
+
+	while (*p && !rc) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char oldhex[72], newhex[72], ref[1024];
+		git_oid o, n;
+		lineno++;
+		if (!len || strspn(p, " \t\r") >= len) {
+			p += len + (end ? 1 : 0);
+			continue;
+		}
+		if (len >= sizeof(ref) || sscanf(p, "%71s %71s %1023s", oldhex, newhex, ref) != 3)
+			return nhg_error_at(c->err, NHG_EINPUT, "<pre-receive>", (int)lineno, 0,
+					    "expected 'OLD NEW REF'");
+		len = strlen(newhex);
+		if ((len != 40 && len != 64) || strlen(oldhex) != len ||
+		    strspn(newhex, "0123456789abcdef") != len ||
+		    strspn(oldhex, "0123456789abcdef") != len)
+			return nhg_error_at(c->err, NHG_EINPUT, "<pre-receive>", (int)lineno, 0,
+					    "expected 40 or 64 hex digits");
+		if (len == 64)
+			return nhg_error_set(c->err, NHG_EUSAGE,
+					     "SHA-256 repositories cannot be read by this build "
+					     "(libgit2 without SHA-256 support)");
+		/* a NEW of zeros deletes the ref: nothing arrives */
+		if (!all_zero(newhex, len)) {
+			bool created = all_zero(oldhex, len);
+			if ((!created && git_oid_fromstr(&o, oldhex) < 0) || git_oid_fromstr(&n, newhex) < 0)
+				return nhg_error_at(c->err, NHG_EINPUT, "<pre-receive>", (int)lineno, 0,
+						    "invalid object id");
+			rc = fn(c, created ? NULL : &o, &n, payload);
+		}
+		p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
+	}
+	return rc;
+}
+
+static int push_tip(nhg_gitctx *c, const git_oid *old, const git_oid *new_id, void *payload)
+{
+	(void)old;
+	return add_tip(c, payload, new_id);
+}
+
 /* libgit2's walker, for complete clones. */
-static int walk_full(nhg_gitctx *c, const tips *t, const git_oid *hide)
+static int walk_full(nhg_gitctx *c, const tips *t, const git_oid *hide, const tips *hides)
 {
 	git_revwalk *walk = NULL;
 	git_oid id;
@@ -196,6 +252,8 @@ static int walk_full(nhg_gitctx *c, const tips *t, const git_oid *hide)
 		grc = git_revwalk_push(walk, &t->v[i]);
 	if (!grc && hide)
 		grc = git_revwalk_hide(walk, hide);
+	for (size_t i = 0; hides && i < hides->n && !grc; i++)
+		grc = git_revwalk_hide(walk, &hides->v[i]);
 	while (!rc && !grc) {
 		grc = git_revwalk_next(&id, walk);
 		if (!grc)
@@ -220,11 +278,26 @@ int nhg_gitsrc_walk(nhg_gitctx *c, nhg_git_mode mode, const char *spec)
 			return rc;
 		return nhg_gitsrc_commit(c, &id);
 	}
+	if (mode == NHG_GIT_PUSH) {
+		/* the commits a push brings: reachable from a new tip, from no existing ref */
+		tips existing = { NULL, 0, 0 };
+		if (c->shallow)
+			return nhg_error_set(c->err, NHG_EUSAGE,
+					     "pre-receive needs a complete repository, not a shallow clone");
+		rc = nhg_gitsrc_push_lines(c, spec, push_tip, &t);
+		if (!rc && t.n)
+			rc = all_tips(c, &existing);
+		if (!rc && t.n)
+			rc = walk_full(c, &t, NULL, &existing);
+		free(existing.v);
+		free(t.v);
+		return rc;
+	}
 	rc = mode == NHG_GIT_RANGE ? parse_range(c, &t, &hide, spec) : all_tips(c, &t);
 	if (!rc && t.n)
 		rc = c->shallow ? nhg_gitsrc_walk_shallow(c, t.v, t.n,
 							  mode == NHG_GIT_RANGE ? &hide : NULL)
-				: walk_full(c, &t, mode == NHG_GIT_RANGE ? &hide : NULL);
+				: walk_full(c, &t, mode == NHG_GIT_RANGE ? &hide : NULL, NULL);
 	free(t.v);
 	return rc;
 }
