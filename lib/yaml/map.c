@@ -8,14 +8,37 @@ static bool is_merge(const nhg_yaml_node *key)
 	return nhg_yaml_is(key, "<<") && !key->quoted;
 }
 
-/* Depth bound for merges of merges: a cycle through aliases cannot recurse forever. */
+/*
+ * Look-ups through merge keys visit each merged map once, in YAML's order
+ * (own keys, then the merge sources in order, depth first): the same result
+ * as following every path, without the exponential cost of merge lists that
+ * repeat an alias (a "merge bomb") and without looping on a cycle.  A
+ * look-up gives up after MERGE_MAPS distinct maps or MERGE_DEPTH levels.
+ */
 #define MERGE_DEPTH 16
+#define MERGE_MAPS 256
 
-static const nhg_yaml_node *get(const nhg_yaml_node *map, const char *key, int depth)
+typedef struct visit {
+	const nhg_yaml_node *seen[MERGE_MAPS];
+	size_t n;
+} visit;
+
+static bool first_visit(visit *v, const nhg_yaml_node *map)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->seen[i] == map)
+			return false;
+	if (v->n == MERGE_MAPS)
+		return false;
+	v->seen[v->n++] = map;
+	return true;
+}
+
+static const nhg_yaml_node *get(const nhg_yaml_node *map, const char *key, int depth, visit *v)
 {
 	const nhg_yaml_node *merged = NULL;
 
-	if (!map || map->kind != NHG_YAML_MAP || depth > MERGE_DEPTH)
+	if (!map || map->kind != NHG_YAML_MAP || depth > MERGE_DEPTH || !first_visit(v, map))
 		return NULL;
 	for (size_t i = 0; i < map->n; i++) {
 		const nhg_yaml_node *k = map->items[2 * i];
@@ -27,13 +50,13 @@ static const nhg_yaml_node *get(const nhg_yaml_node *map, const char *key, int d
 	if (!merged)
 		return NULL;
 	if (merged->kind == NHG_YAML_MAP)
-		return get(merged, key, depth + 1);
+		return get(merged, key, depth + 1, v);
 	if (merged->kind == NHG_YAML_SEQ) {
 		/* earlier maps in a merge list win */
 		for (size_t i = 0; i < merged->n; i++) {
-			const nhg_yaml_node *v = get(merged->items[i], key, depth + 1);
-			if (v)
-				return v;
+			const nhg_yaml_node *r = get(merged->items[i], key, depth + 1, v);
+			if (r)
+				return r;
 		}
 	}
 	return NULL;
@@ -41,7 +64,9 @@ static const nhg_yaml_node *get(const nhg_yaml_node *map, const char *key, int d
 
 const nhg_yaml_node *nhg_yaml_map_get(const nhg_yaml_node *map, const char *key)
 {
-	return get(map, key, 0);
+	visit v;
+	v.n = 0;
+	return get(map, key, 0, &v);
 }
 
 static const nhg_yaml_node *merge_source(const nhg_yaml_node *map, size_t *slot)
