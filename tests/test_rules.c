@@ -107,7 +107,7 @@ static void test_missing_path(void **state)
 	nhg_rulepack *pack = NULL;
 	const char *paths[] = { "fixtures/rules/does-not-exist.yaml" };
 	(void)state;
-	assert_int_equal(nhg_rulepack_load(&pack, paths, 1, &err), NHG_EIO);
+	assert_int_equal(nhg_rulepack_load(&pack, paths, 1, &err), NHG_EINPUT);
 	assert_null(pack);
 }
 
