@@ -77,4 +77,10 @@ bool nhg_yaml_map_next(const nhg_yaml_node *map, size_t *iter,
 /* True when node is a scalar equal to s. */
 bool nhg_yaml_is(const nhg_yaml_node *node, const char *s);
 
+/* A scalar's string, or NULL for NULL or any other kind of node. */
+const char *nhg_yaml_str(const nhg_yaml_node *node);
+
+/* The key node of key in a mapping (for its position), merged keys included. */
+const nhg_yaml_node *nhg_yaml_map_key(const nhg_yaml_node *map, const char *key);
+
 #endif

@@ -37,15 +37,10 @@ static int bad(const char *file, const nhg_yaml_node *n, nhg_error *err, const c
 	return nhg_error_at(err, NHG_EINPUT, file, n ? n->line : 0, n ? n->column : 0, fmt, arg);
 }
 
-static const char *str_of(const nhg_yaml_node *n)
-{
-	return n && n->kind == NHG_YAML_SCALAR ? n->str : NULL;
-}
-
 static int def_field(nhg_check_def *d, const char *file, const nhg_yaml_node *k,
 		     const nhg_yaml_node *v, nhg_error *err)
 {
-	const char *key = str_of(k) ? k->str : "?";
+	const char *key = nhg_yaml_str(k) ? k->str : "?";
 	if (!strcmp(key, "params")) {
 		if (v->kind != NHG_YAML_MAP)
 			return bad(file, v, err, "%s", "'params' must be a mapping");
@@ -60,7 +55,7 @@ static int def_field(nhg_check_def *d, const char *file, const nhg_yaml_node *k,
 		if (!d->controls.v)
 			return nhg_error_set(err, NHG_ENOMEM, "out of memory");
 		for (size_t i = 0; i < v->n; i++) {
-			if (!str_of(v->items[i]))
+			if (!nhg_yaml_str(v->items[i]))
 				return bad(file, v->items[i], err, "%s", "a control must be a string");
 			d->controls.v[d->controls.n++] = v->items[i]->str;
 		}
@@ -181,7 +176,7 @@ static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 		goto out;
 	while (!rc && nhg_yaml_map_next(root, &it, &k, &v)) {
 		if (!nhg_yaml_is(k, "checks")) {
-			rc = bad(file, k, err, "unknown key '%s' (checks)", str_of(k) ? k->str : "?");
+			rc = bad(file, k, err, "unknown key '%s' (checks)", nhg_yaml_str(k) ? k->str : "?");
 		} else if (v->kind != NHG_YAML_SEQ) {
 			rc = bad(file, v, err, "%s", "'checks' must be a list");
 		} else {
@@ -307,11 +302,11 @@ int nhg_catalogue_override(nhg_catalogue *cat, const nhg_yaml_node *checks, cons
 	while (nhg_yaml_map_next(checks, &it, &id, &set)) {
 		nhg_check_def *d = NULL;
 		size_t jt = 0;
-		for (size_t i = 0; str_of(id) && i < cat->n; i++)
+		for (size_t i = 0; nhg_yaml_str(id) && i < cat->n; i++)
 			if (!strcmp(cat->v[i].id, id->str))
 				d = &cat->v[i];
 		if (!d)
-			return bad(file, id, err, "unknown check '%s'", str_of(id) ? id->str : "?");
+			return bad(file, id, err, "unknown check '%s'", nhg_yaml_str(id) ? id->str : "?");
 		if (set->kind != NHG_YAML_MAP)
 			return bad(file, set, err, "settings of %s must be a mapping", d->id);
 		while (nhg_yaml_map_next(set, &jt, &k, &v)) {
@@ -320,9 +315,9 @@ int nhg_catalogue_override(nhg_catalogue *cat, const nhg_yaml_node *checks, cons
 					return bad(file, v, err, "%s", "'enabled' must be true or false");
 				d->enabled = nhg_yaml_is(v, "true");
 			} else if (nhg_yaml_is(k, "severity")) {
-				if (!str_of(v) || nhg_severity_parse(&d->severity, v->str))
+				if (!nhg_yaml_str(v) || nhg_severity_parse(&d->severity, v->str))
 					return bad(file, v, err, "unknown severity '%s'",
-						   str_of(v) ? v->str : "?");
+						   nhg_yaml_str(v) ? v->str : "?");
 			} else if (nhg_yaml_is(k, "params")) {
 				const nhg_yaml_node *pk, *pv;
 				size_t pt = 0;
@@ -330,13 +325,13 @@ int nhg_catalogue_override(nhg_catalogue *cat, const nhg_yaml_node *checks, cons
 					return bad(file, v, err, "%s", "'params' must be a mapping");
 				/* only parameters the check has: a typo must not pass silently */
 				while (nhg_yaml_map_next(v, &pt, &pk, &pv))
-					if (!str_of(pk) || !d->params || !nhg_yaml_map_get(d->params, pk->str))
+					if (!nhg_yaml_str(pk) || !d->params || !nhg_yaml_map_get(d->params, pk->str))
 						return bad(file, pk, err, "check has no parameter '%s'",
-							   str_of(pk) ? pk->str : "?");
+							   nhg_yaml_str(pk) ? pk->str : "?");
 				d->override_params = v;
 			} else {
 				return bad(file, k, err, "unknown key '%s' (enabled, severity, params)",
-					   str_of(k) ? k->str : "?");
+					   nhg_yaml_str(k) ? k->str : "?");
 			}
 		}
 	}

@@ -73,7 +73,7 @@ void gh_perm_003(pctx *x, const nhg_check_def *def)
 		return;
 	}
 	while (nhg_yaml_map_next(perms, &it, &k, &v)) {
-		if (!gh_scalar(k) || !nhg_yaml_is(v, "write") || nhg_yaml_is(k, "id-token"))
+		if (!nhg_yaml_str(k) || !nhg_yaml_is(v, "write") || nhg_yaml_is(k, "id-token"))
 			continue; /* id-token is GH-OIDC-001's */
 		nhg_pctx_emit(x, def,
 			      nhg_param_has(def, "privileged_scopes", k->str) ? NHG_SEV_HIGH : 0, k,
@@ -103,10 +103,10 @@ static void perm_valid(pctx *x, const nhg_check_def *def, const nhg_yaml_node *p
 		return;
 	}
 	while (nhg_yaml_map_next(perms, &it, &k, &v)) {
-		const char *val = gh_scalar(v);
-		if (!gh_scalar(k) || !nhg_param_has(def, "scopes", k->str)) {
+		const char *val = nhg_yaml_str(v);
+		if (!nhg_yaml_str(k) || !nhg_param_has(def, "scopes", k->str)) {
 			nhg_pctx_emit(x, def, 0, k, job, NULL, "unknown permission scope '%s'",
-				      gh_scalar(k) ? k->str : "?");
+				      nhg_yaml_str(k) ? k->str : "?");
 			continue;
 		}
 		if (!val || (strcmp(val, "read") && strcmp(val, "write") && strcmp(val, "none")) ||
@@ -133,7 +133,7 @@ void gh_perm_005(pctx *x, const nhg_check_def *def)
 void gh_oidc_001(pctx *x, const nhg_check_def *def)
 {
 	const nhg_yaml_node *perms = nhg_yaml_map_get(x->root, "permissions");
-	const nhg_yaml_node *k = gh_key_of(perms, "id-token");
+	const nhg_yaml_node *k = nhg_yaml_map_key(perms, "id-token");
 	if (k && nhg_yaml_is(nhg_yaml_map_get(perms, "id-token"), "write"))
 		nhg_pctx_emit(x, def, 0, k, NULL, NULL,
 			      "id-token: write at workflow level lets every job mint an OIDC "
@@ -148,8 +148,8 @@ static void env_flag(pctx *x, const nhg_check_def *def, const nhg_yaml_node *env
 	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(env, &it, &k, &v))
-		if (gh_scalar(k) && nhg_param_has(def, "variables", k->str) &&
-		    (nhg_yaml_truthy(v) || is_expression(gh_scalar(v))))
+		if (nhg_yaml_str(k) && nhg_param_has(def, "variables", k->str) &&
+		    (nhg_yaml_truthy(v) || is_expression(nhg_yaml_str(v))))
 			nhg_pctx_emit(x, def, 0, k, job, step, "%s is set%s", k->str,
 				      nhg_yaml_truthy(v) ? " to true" : " from an expression");
 }
@@ -171,7 +171,7 @@ static bool mentions_secrets(const nhg_yaml_node *map)
 	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(map, &it, &k, &v))
-		if (gh_scalar(v) && strstr(v->str, "secrets."))
+		if (nhg_yaml_str(v) && strstr(v->str, "secrets."))
 			return true;
 	return false;
 }
@@ -179,7 +179,7 @@ static bool mentions_secrets(const nhg_yaml_node *map)
 static void pin_check(pctx *x, const nhg_check_def *def, const nhg_yaml_node *uses,
 		      const char *job, const char *step, bool handles_secrets)
 {
-	const char *u = gh_scalar(uses);
+	const char *u = nhg_yaml_str(uses);
 	if (!u || !gh_uses_remote(u) || gh_uses_pinned(u) || gh_owner_trusted(def, u))
 		return;
 	nhg_pctx_emit(x, def, handles_secrets ? NHG_SEV_HIGH : 0, uses, job, step,
@@ -213,7 +213,7 @@ static void sec_inherit(pctx *x, const nhg_check_def *def, const nhg_yaml_node *
 			const char *job, const nhg_yaml_node *jobnode)
 {
 	const nhg_yaml_node *s = nhg_yaml_map_get(jobnode, "secrets");
-	const char *uses = gh_scalar(nhg_yaml_map_get(jobnode, "uses"));
+	const char *uses = nhg_yaml_str(nhg_yaml_map_get(jobnode, "uses"));
 	(void)key;
 	if (!nhg_yaml_is(s, "inherit"))
 		return;
@@ -266,7 +266,7 @@ static void cred_literal(pctx *x, const nhg_check_def *def, const nhg_yaml_node 
 {
 	const nhg_yaml_node *pw = nhg_yaml_map_get(nhg_yaml_map_get(container, "credentials"),
 						   "password");
-	if (gh_scalar(pw) && *pw->str && !is_expression(pw->str))
+	if (nhg_yaml_str(pw) && *pw->str && !is_expression(pw->str))
 		nhg_pctx_emit(x, def, 0, pw, job, NULL,
 			      "the %s registry password is written in the workflow; use a secret",
 			      what);
@@ -292,7 +292,7 @@ void gh_sec_006(pctx *x, const nhg_check_def *def)
 
 static bool is_checkout(const gh_step *st)
 {
-	const char *u = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
+	const char *u = nhg_yaml_str(nhg_yaml_map_get(st->node, "uses"));
 	return u && !strncasecmp(u, "actions/checkout@", 17);
 }
 
@@ -319,7 +319,7 @@ static bool has_untrusted(const nhg_check_def *def, const char *param, const cha
 {
 	const nhg_yaml_node *l = nhg_check_param(def, param);
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gh_scalar(l->items[i]) && strstr(text, l->items[i]->str))
+		if (nhg_yaml_str(l->items[i]) && strstr(text, l->items[i]->str))
 			return true;
 	return false;
 }
@@ -331,7 +331,7 @@ static void trig_checkout(pctx *x, const nhg_check_def *def, const gh_step *st)
 	if (!is_checkout(st))
 		return;
 	ref = nhg_yaml_map_get(nhg_yaml_map_get(st->node, "with"), "ref");
-	if (gh_scalar(ref) && has_untrusted(def, "untrusted_refs", ref->str))
+	if (nhg_yaml_str(ref) && has_untrusted(def, "untrusted_refs", ref->str))
 		nhg_pctx_emit(x, def, 0, ref, st->job, st->label,
 			      "a privileged trigger checks out the pull request's code (%s), "
 			      "which then runs with this workflow's token and secrets", ref->str);
@@ -347,10 +347,10 @@ void gh_trig_001(pctx *x, const nhg_check_def *def)
 static void inj_step(pctx *x, const nhg_check_def *def, const gh_step *st)
 {
 	const nhg_yaml_node *script = nhg_yaml_map_get(st->node, "run");
-	const char *u = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
+	const char *u = nhg_yaml_str(nhg_yaml_map_get(st->node, "uses"));
 	if (!script && u && !strncasecmp(u, "actions/github-script@", 22))
 		script = nhg_yaml_map_get(nhg_yaml_map_get(st->node, "with"), "script");
-	if (!gh_scalar(script))
+	if (!nhg_yaml_str(script))
 		return;
 	for (const char *p = script->str; (p = strstr(p, "${{")) != NULL; p += 3) {
 		const char *end = strstr(p, "}}");

@@ -22,7 +22,7 @@
 
 static bool uses_is(const gh_step *st, const char *action)
 {
-	const char *u = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
+	const char *u = nhg_yaml_str(nhg_yaml_map_get(st->node, "uses"));
 	return u && gh_action_is(u, action);
 }
 
@@ -34,12 +34,12 @@ static const nhg_yaml_node *uses_node(const gh_step *st)
 /* True when an input is given (a scalar that is not empty). */
 static bool input_set(const nhg_yaml_node *v)
 {
-	return gh_scalar(v) && *v->str;
+	return nhg_yaml_str(v) && *v->str;
 }
 
 static bool input_false(const nhg_yaml_node *v)
 {
-	return gh_scalar(v) && (!strcasecmp(v->str, "false") || !strcasecmp(v->str, "no") ||
+	return nhg_yaml_str(v) && (!strcasecmp(v->str, "false") || !strcasecmp(v->str, "no") ||
 				!strcasecmp(v->str, "off") || !strcmp(v->str, "0"));
 }
 
@@ -109,7 +109,7 @@ static bool duration_seconds(const char *s, long *out)
 static long param_long(const nhg_check_def *def, const char *name, long dflt)
 {
 	long v;
-	const char *s = gh_scalar(nhg_check_param(def, name));
+	const char *s = nhg_yaml_str(nhg_check_param(def, name));
 	return s && duration_seconds(s, &v) ? v : dflt;
 }
 
@@ -117,7 +117,7 @@ static long param_long(const nhg_check_def *def, const char *name, long dflt)
 static bool over(const nhg_check_def *def, const nhg_yaml_node *v, const char *name,
 		 long dflt, long *secs)
 {
-	return gh_scalar(v) && duration_seconds(v->str, secs) && *secs > param_long(def, name, dflt);
+	return nhg_yaml_str(v) && duration_seconds(v->str, secs) && *secs > param_long(def, name, dflt);
 }
 
 /* --- OIDC ---------------------------------------------------------------- */
@@ -154,7 +154,7 @@ static bool step_action_listed(const gh_step *st, const nhg_check_def *def, cons
 {
 	const nhg_yaml_node *l = nhg_check_param(def, param);
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++) {
-		const char *e = gh_scalar(l->items[i]);
+		const char *e = nhg_yaml_str(l->items[i]);
 		char action[256];
 		if (!e)
 			continue;
@@ -168,7 +168,7 @@ static bool step_action_listed(const gh_step *st, const nhg_check_def *def, cons
 /* True when the repository part of an unlisted remote action contains a hint. */
 static bool step_name_hints(const gh_step *st, const nhg_check_def *def, const char *param)
 {
-	const char *u = gh_scalar(uses_node(st)), *repo;
+	const char *u = nhg_yaml_str(uses_node(st)), *repo;
 	const nhg_yaml_node *l = nhg_check_param(def, param);
 	char name[256];
 	if (!u || !gh_uses_remote(u) || step_action_listed(st, def, "consumers"))
@@ -176,7 +176,7 @@ static bool step_name_hints(const gh_step *st, const nhg_check_def *def, const c
 	repo = strchr(u, '/') + 1;
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(repo, "@"), repo);
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gh_scalar(l->items[i]) && strcasestr(name, l->items[i]->str))
+		if (nhg_yaml_str(l->items[i]) && strcasestr(name, l->items[i]->str))
 			return true;
 	return false;
 }
@@ -185,7 +185,7 @@ static bool step_in_entries(const gh_step *st, const nhg_check_def *def, const c
 {
 	const nhg_yaml_node *l = nhg_check_param(def, param);
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gh_scalar(l->items[i]) && step_matches_entry(st, l->items[i]->str))
+		if (nhg_yaml_str(l->items[i]) && step_matches_entry(st, l->items[i]->str))
 			return true;
 	return false;
 }
@@ -194,7 +194,7 @@ static bool text_has_any(const char *text, const nhg_check_def *def, const char 
 {
 	const nhg_yaml_node *l = nhg_check_param(def, param);
 	for (size_t i = 0; text && l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gh_scalar(l->items[i]) && strstr(text, l->items[i]->str))
+		if (nhg_yaml_str(l->items[i]) && strstr(text, l->items[i]->str))
 			return true;
 	return false;
 }
@@ -212,11 +212,11 @@ static bool job_may_use_oidc(const nhg_check_def *def, const char *job,
 		const char *u;
 		if (!gh_step_at(&st, steps, i, job, jobnode))
 			continue;
-		u = gh_scalar(uses_node(&st));
+		u = nhg_yaml_str(uses_node(&st));
 		if ((u && !strncmp(u, "./", 2)) || step_in_entries(&st, def, "consumers") ||
 		    step_name_hints(&st, def, "consumer_name_hints") ||
-		    text_has_any(gh_scalar(nhg_yaml_map_get(st.node, "run")), def, "script_markers") ||
-		    text_has_any(gh_scalar(gh_input(&st, "script", NULL)), def, "script_markers"))
+		    text_has_any(nhg_yaml_str(nhg_yaml_map_get(st.node, "run")), def, "script_markers") ||
+		    text_has_any(nhg_yaml_str(gh_input(&st, "script", NULL)), def, "script_markers"))
 			return true;
 	}
 	return false;
@@ -247,7 +247,7 @@ static bool job_checks_out_untrusted(const nhg_check_def *def, const char *job,
 	gh_step st;
 	for (size_t i = 0; steps && steps->kind == NHG_YAML_SEQ && i < steps->n; i++)
 		if (gh_step_at(&st, steps, i, job, jobnode) && uses_is(&st, "actions/checkout") &&
-		    text_has_any(gh_scalar(gh_input(&st, "ref", NULL)), def, "untrusted_refs"))
+		    text_has_any(nhg_yaml_str(gh_input(&st, "ref", NULL)), def, "untrusted_refs"))
 			return true;
 	return false;
 }
@@ -296,7 +296,7 @@ static void sec_handoff(pctx *x, const nhg_check_def *def, const char *job, cons
 	if (!uses || !gh_uses_remote(uses) || gh_uses_pinned(uses) || gh_owner_trusted(def, uses))
 		return;
 	while (nhg_yaml_map_next(map, &it, &k, &v)) {
-		if (!gh_scalar(k) || !gh_scalar(v) || !secret_ref(v->str, name, sizeof(name)))
+		if (!nhg_yaml_str(k) || !nhg_yaml_str(v) || !secret_ref(v->str, name, sizeof(name)))
 			continue;
 		nhg_pctx_emit(x, def,
 			      nhg_param_has(def, "job_token_secrets", name) ? NHG_SEV_MEDIUM : 0, k,
@@ -309,7 +309,7 @@ static void sec_handoff(pctx *x, const nhg_check_def *def, const char *job, cons
 /* GH-SEC-002: secrets in with:/env: of an unpinned third-party action... */
 static void sec_unpinned(pctx *x, const nhg_check_def *def, const gh_step *st)
 {
-	const char *u = gh_scalar(uses_node(st));
+	const char *u = nhg_yaml_str(uses_node(st));
 	sec_handoff(x, def, st->job, st->label, nhg_yaml_map_get(st->node, "with"), u, "with:");
 	sec_handoff(x, def, st->job, st->label, nhg_yaml_map_get(st->node, "env"), u, "env:");
 }
@@ -320,7 +320,7 @@ static void sec_unpinned_call(pctx *x, const nhg_check_def *def, const nhg_yaml_
 {
 	(void)key;
 	sec_handoff(x, def, job, NULL, nhg_yaml_map_get(jobnode, "secrets"),
-		    gh_scalar(nhg_yaml_map_get(jobnode, "uses")), "secrets:");
+		    nhg_yaml_str(nhg_yaml_map_get(jobnode, "uses")), "secrets:");
 }
 
 void gh_sec_002(pctx *x, const nhg_check_def *def)
@@ -344,7 +344,7 @@ static bool path_covers_workspace(const nhg_check_def *def, const char *paths)
 		while (m && (p[m - 1] == ' ' || p[m - 1] == '\t' || p[m - 1] == '\r'))
 			m--;
 		for (size_t i = 0; m && *p != '!' && l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-			if (gh_scalar(l->items[i]) && strlen(l->items[i]->str) == m &&
+			if (nhg_yaml_str(l->items[i]) && strlen(l->items[i]->str) == m &&
 			    !strncmp(p, l->items[i]->str, m))
 				return true;
 		if (m && memmem(p, m, "gha-creds", 9))
@@ -362,7 +362,7 @@ static bool later_upload(const nhg_check_def *def, const gh_step *st, const nhg_
 	for (size_t j = i + 1; steps && j < steps->n; j++)
 		if (gh_step_at(&later, steps, j, st->job, st->jobnode) &&
 		    gh_step_action_in(&later, def, "upload_actions") &&
-		    path_covers_workspace(def, gh_scalar(gh_input(&later, "path", NULL))))
+		    path_covers_workspace(def, nhg_yaml_str(gh_input(&later, "path", NULL))))
 			return true;
 	return false;
 }
@@ -429,7 +429,7 @@ void gh_cred_002(pctx *x, const nhg_check_def *def)
 static const nhg_yaml_node *vault_static_token(const gh_step *st)
 {
 	const nhg_yaml_node *k = NULL, *method = gh_input(st, "method", NULL);
-	if (method && !(gh_scalar(method) && !strcasecmp(method->str, "token")))
+	if (method && !(nhg_yaml_str(method) && !strcasecmp(method->str, "token")))
 		return NULL;
 	return input_set(gh_input(st, "token", &k)) ? k : NULL;
 }
@@ -482,7 +482,7 @@ static void cloud_env(pctx *x, const nhg_check_def *def, const nhg_yaml_node *en
 	size_t it = 0;
 	char name[128];
 	while (nhg_yaml_map_next(env, &it, &k, &v))
-		if (gh_scalar(k) && nhg_param_has(def, "static_env", k->str) && gh_scalar(v) &&
+		if (nhg_yaml_str(k) && nhg_param_has(def, "static_env", k->str) && nhg_yaml_str(v) &&
 		    secret_ref(v->str, name, sizeof(name))) {
 			nhg_pctx_emit(x, def, cloud_sev(x), k, job, step,
 				      "%s is set from secret %s, a long-lived cloud key; use OIDC "
@@ -530,7 +530,7 @@ static bool scope_broad(const nhg_check_def *def, const char *s, size_t n)
 		if (s[i] == '/')
 			last = s + i + 1;
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gh_scalar(l->items[i]) && strlen(l->items[i]->str) == (size_t)(s + n - last) &&
+		if (nhg_yaml_str(l->items[i]) && strlen(l->items[i]->str) == (size_t)(s + n - last) &&
 		    !strncmp(last, l->items[i]->str, (size_t)(s + n - last)))
 			return true;
 	return false;
@@ -558,7 +558,7 @@ static void life_gcp(pctx *x, const nhg_check_def *def, const gh_step *st)
 			      "Google Cloud API); set access_token_scopes");
 		return;
 	}
-	for (const char *p = gh_scalar(scopes); p && *p;) {
+	for (const char *p = nhg_yaml_str(scopes); p && *p;) {
 		size_t n;
 		p += strspn(p, ", \t\r\n");
 		n = strcspn(p, ", \t\r\n");
@@ -628,8 +628,8 @@ static bool has_input_prefixed(const gh_step *st, const nhg_check_def *def, cons
 	const nhg_yaml_node *l = nhg_check_param(def, param);
 	size_t it = 0;
 	while (nhg_yaml_map_next(with, &it, &k, &v))
-		for (size_t i = 0; gh_scalar(k) && l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-			if (gh_scalar(l->items[i]) &&
+		for (size_t i = 0; nhg_yaml_str(k) && l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
+			if (nhg_yaml_str(l->items[i]) &&
 			    !strncasecmp(k->str, l->items[i]->str, strlen(l->items[i]->str)))
 				return true;
 	return false;
@@ -641,7 +641,7 @@ static const nhg_yaml_node *input_in(const gh_step *st, const nhg_check_def *def
 {
 	const nhg_yaml_node *l = nhg_check_param(def, param), *v;
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gh_scalar(l->items[i]) && (v = gh_input(st, l->items[i]->str, key)) != NULL)
+		if (nhg_yaml_str(l->items[i]) && (v = gh_input(st, l->items[i]->str, key)) != NULL)
 			return v;
 	return NULL;
 }
@@ -654,13 +654,13 @@ static void life_app(pctx *x, const nhg_check_def *def, const gh_step *st)
 	if (!a)
 		return;
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++) {
-		const char *e = gh_scalar(l->items[i]), *eq;
+		const char *e = nhg_yaml_str(l->items[i]), *eq;
 		char input[128];
 		if (!e || !(eq = strchr(e, '=')) || (size_t)(eq - e) >= sizeof(input))
 			continue;
 		snprintf(input, sizeof(input), "%.*s", (int)(eq - e), e);
 		v = gh_input(st, input, NULL);
-		if (gh_scalar(v) && !strcasecmp(v->str, eq + 1))
+		if (nhg_yaml_str(v) && !strcasecmp(v->str, eq + 1))
 			nhg_pctx_emit(x, def, 0, v, st->job, st->label,
 				      "%s: %s leaves the app token valid for up to an hour after "
 				      "the job", input, v->str);

@@ -207,27 +207,14 @@ bool gh_uses_pinned(const char *uses)
 	return strspn(at + 1, "0123456789abcdef") == 40;
 }
 
-const char *gh_scalar(const nhg_yaml_node *n)
-{
-	return n && n->kind == NHG_YAML_SCALAR ? n->str : NULL;
-}
 
-const nhg_yaml_node *gh_key_of(const nhg_yaml_node *map, const char *key)
-{
-	const nhg_yaml_node *k, *v;
-	size_t it = 0;
-	while (nhg_yaml_map_next(map, &it, &k, &v))
-		if (nhg_yaml_is(k, key))
-			return k;
-	return NULL;
-}
 
 bool gh_owner_trusted(const nhg_check_def *def, const char *uses)
 {
 	const nhg_yaml_node *l = nhg_check_param(def, "trusted_owners");
 	size_t n = strcspn(uses, "/");
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++) {
-		const char *o = gh_scalar(l->items[i]);
+		const char *o = nhg_yaml_str(l->items[i]);
 		if (o && strlen(o) == n && !strncasecmp(o, uses, n))
 			return true;
 	}
@@ -248,10 +235,10 @@ bool gh_action_is(const char *uses, const char *pattern)
 
 const char *gh_step_action_in(const gh_step *st, const nhg_check_def *def, const char *name)
 {
-	const char *uses = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
+	const char *uses = nhg_yaml_str(nhg_yaml_map_get(st->node, "uses"));
 	const nhg_yaml_node *l = nhg_check_param(def, name);
 	for (size_t i = 0; uses && l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gh_scalar(l->items[i]) && gh_action_is(uses, l->items[i]->str))
+		if (nhg_yaml_str(l->items[i]) && gh_action_is(uses, l->items[i]->str))
 			return l->items[i]->str;
 	return NULL;
 }
@@ -261,7 +248,7 @@ const nhg_yaml_node *gh_input(const gh_step *st, const char *name, const nhg_yam
 	const nhg_yaml_node *with = nhg_yaml_map_get(st->node, "with"), *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(with, &it, &k, &v))
-		if (gh_scalar(k) && !strcasecmp(k->str, name)) {
+		if (nhg_yaml_str(k) && !strcasecmp(k->str, name)) {
 			if (key)
 				*key = k;
 			return v;
@@ -275,7 +262,7 @@ bool gh_job_id_token(const nhg_yaml_node *root, const nhg_yaml_node *jobnode,
 	const nhg_yaml_node *perms = nhg_yaml_map_get(jobnode, "permissions");
 	*at = NULL;
 	if (perms) {
-		*at = gh_key_of(perms, "id-token");
+		*at = nhg_yaml_map_key(perms, "id-token");
 		return nhg_yaml_is(nhg_yaml_map_get(perms, "id-token"), "write");
 	}
 	/* no job-level block: the workflow's permissions apply */

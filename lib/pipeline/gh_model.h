@@ -39,10 +39,6 @@ bool gh_uses_remote(const char *uses);
 /* True when the ref after '@' is a full 40-hex commit id. */
 bool gh_uses_pinned(const char *uses);
 
-/* The string of a scalar node, NULL for anything else. */
-const char *gh_scalar(const nhg_yaml_node *n);
-/* The key node of key in a mapping (for its position), or NULL. */
-const nhg_yaml_node *gh_key_of(const nhg_yaml_node *map, const char *key);
 /* True when the owner of uses is in def's trusted_owners list (case-insensitive). */
 bool gh_owner_trusted(const nhg_check_def *def, const char *uses);
 

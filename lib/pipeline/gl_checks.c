@@ -33,14 +33,14 @@ static bool param_glob(const nhg_check_def *def, const char *name, const char *s
 {
 	const nhg_yaml_node *l = nhg_check_param(def, name);
 	for (size_t i = 0; s && l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gl_str(l->items[i]) && !fnmatch(l->items[i]->str, s, FNM_CASEFOLD))
+		if (nhg_yaml_str(l->items[i]) && !fnmatch(l->items[i]->str, s, FNM_CASEFOLD))
 			return true;
 	return false;
 }
 
 static double param_num(const nhg_check_def *def, const char *name, double dflt)
 {
-	const char *s = gl_str(nhg_check_param(def, name));
+	const char *s = nhg_yaml_str(nhg_check_param(def, name));
 	char *end;
 	double v;
 	if (!s)
@@ -82,7 +82,7 @@ static bool credential_name(const nhg_check_def *def, const char *param, const c
 		up[n] = (char)toupper((unsigned char)name[n]);
 	up[n] = '\0';
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++) {
-		const char *w = gl_str(l->items[i]);
+		const char *w = nhg_yaml_str(l->items[i]);
 		if (w && has_part(up, w))
 			return true;
 	}
@@ -94,7 +94,7 @@ static const nhg_yaml_node *image_name(const nhg_yaml_node *n)
 {
 	if (n && n->kind == NHG_YAML_MAP)
 		n = nhg_yaml_map_get(n, "name");
-	return gl_str(n) ? n : NULL;
+	return nhg_yaml_str(n) ? n : NULL;
 }
 
 /* --- CI_JOB_TOKEN ------------------------------------------------------------- */
@@ -166,7 +166,7 @@ static void id_tokens(pctx *x, const nhg_check_def *def, const nhg_yaml_node *to
 	size_t max = (size_t)param_num(def, "max_audiences", 1);
 	while (nhg_yaml_map_next(toks, &it, &k, &v)) {
 		const nhg_yaml_node *aud = nhg_yaml_map_get(v, "aud");
-		if (!gl_str(k))
+		if (!nhg_yaml_str(k))
 			continue;
 		if (!aud) {
 			gl_emit(x, def, 0, k, job, "ID token %s has no aud: any service trusting "
@@ -175,7 +175,7 @@ static void id_tokens(pctx *x, const nhg_check_def *def, const nhg_yaml_node *to
 		}
 		for (size_t i = 0; i < (aud->kind == NHG_YAML_SEQ ? aud->n : 1); i++) {
 			const nhg_yaml_node *a = aud->kind == NHG_YAML_SEQ ? aud->items[i] : aud;
-			if (gl_str(a) && (strchr(a->str, '*') || !*a->str))
+			if (nhg_yaml_str(a) && (strchr(a->str, '*') || !*a->str))
 				gl_emit(x, def, 0, a, job, "ID token %s has a wildcard or empty "
 					"audience", k->str);
 		}
@@ -193,7 +193,7 @@ static void idtoken_job(pctx *x, const nhg_check_def *def, const gl_job *job)
 void gl_idtoken_001(pctx *x, const nhg_check_def *def)
 {
 	const gl_model *m = MODEL(x);
-	const nhg_yaml_node *k = gl_key_of(m->deflt, "id_tokens");
+	const nhg_yaml_node *k = nhg_yaml_map_key(m->deflt, "id_tokens");
 	if (k)
 		gl_emit(x, def, 0, k, NULL, "id_tokens in default: gives every job an ID token; "
 			"define it on the jobs that exchange it");
@@ -204,7 +204,7 @@ static void legacy_jwt(pctx *x, const nhg_check_def *def, const nhg_yaml_node *n
 {
 	const nhg_yaml_node *l = nhg_check_param(def, "variables");
 	for (size_t i = 0; l && l->kind == NHG_YAML_SEQ && i < l->n; i++)
-		if (gl_str(l->items[i]) && has_word(n->str, l->items[i]->str)) {
+		if (nhg_yaml_str(l->items[i]) && has_word(n->str, l->items[i]->str)) {
 			gl_emit(x, def, 0, n, NULL, "legacy %s is used: it was handed to every job, "
 				"with a fixed audience", l->items[i]->str);
 			return;
@@ -292,7 +292,7 @@ static bool deploy_like(const pctx *x, const nhg_check_def *def, const gl_job *j
 	const nhg_yaml_node *tok = nhg_yaml_map_get(job->node, "id_tokens");
 	if (env && env->kind == NHG_YAML_MAP)
 		env = nhg_yaml_map_get(env, "name");
-	return param_glob(def, "deploy_environments", gl_str(env)) ||
+	return param_glob(def, "deploy_environments", nhg_yaml_str(env)) ||
 	       nhg_yaml_map_get(job->node, "secrets") ||
 	       (tok && tok != nhg_yaml_map_get(MODEL(x)->deflt, "id_tokens"));
 }
@@ -389,12 +389,12 @@ static const nhg_yaml_node *unprotected_rule(const nhg_check_def *def, const gl_
 				continue;
 			if (nhg_yaml_is(nhg_yaml_map_get(r, "when"), "never")) {
 				/* rules match in order: "unprotected -> never" guards the rest */
-				if (gl_str(nhg_yaml_map_get(r, "if")) &&
+				if (nhg_yaml_str(nhg_yaml_map_get(r, "if")) &&
 				    never_unprotected(def, nhg_yaml_map_get(r, "if")->str))
 					return NULL;
 				continue;
 			}
-			if (!(cond = nhg_yaml_map_get(r, "if")) || !gl_str(cond)) {
+			if (!(cond = nhg_yaml_map_get(r, "if")) || !nhg_yaml_str(cond)) {
 				*why = "a rule without if: runs on every ref";
 				return r;
 			}
@@ -414,7 +414,7 @@ static const nhg_yaml_node *unprotected_rule(const nhg_check_def *def, const gl_
 			return NULL; /* only: variables/changes: not judged */
 		for (size_t i = 0; i < (refs->kind == NHG_YAML_SEQ ? refs->n : 1); i++) {
 			const nhg_yaml_node *r = refs->kind == NHG_YAML_SEQ ? refs->items[i] : refs;
-			const char *s = gl_str(r);
+			const char *s = nhg_yaml_str(r);
 			if (!s || !strcmp(s, "tags") || s[0] == '/' ||
 			    param_glob(def, "protected_branches", s))
 				continue;
@@ -456,9 +456,9 @@ static bool job_has_credentials(const nhg_check_def *def, const gl_job *job)
 	for (size_t k = 0; k < 3; k++) {
 		const nhg_yaml_node *s = nhg_yaml_map_get(job->node, keys[k]);
 		for (size_t i = 0; s && s->kind == NHG_YAML_SEQ && i < s->n; i++)
-			for (size_t j = 0; gl_str(s->items[i]) && l && l->kind == NHG_YAML_SEQ &&
+			for (size_t j = 0; nhg_yaml_str(s->items[i]) && l && l->kind == NHG_YAML_SEQ &&
 					   j < l->n; j++)
-				if (gl_str(l->items[j]) && has_word(s->items[i]->str, l->items[j]->str))
+				if (nhg_yaml_str(l->items[j]) && has_word(s->items[i]->str, l->items[j]->str))
 					return true;
 	}
 	return false;
@@ -507,19 +507,19 @@ void gl_inc_001(pctx *x, const nhg_check_def *def)
 			v = e->kind == NHG_YAML_MAP ? nhg_yaml_map_get(e, "remote") : e;
 			gl_emit(x, def, NHG_SEV_HIGH, v, NULL, "remote include without integrity: "
 				"whoever controls %s controls this pipeline",
-				gl_str(v) ? v->str : "the URL");
+				nhg_yaml_str(v) ? v->str : "the URL");
 		} else if (!strcmp(inc->kind, "project")) {
 			const nhg_yaml_node *ref = nhg_yaml_map_get(e, "ref");
 			if (!ref)
-				gl_emit(x, def, 0, gl_key_of(e, "project"), NULL, "project include "
+				gl_emit(x, def, 0, nhg_yaml_map_key(e, "project"), NULL, "project include "
 					"without ref: follows the default branch of %s",
-					gl_str(nhg_yaml_map_get(e, "project")) ? nhg_yaml_map_get(e, "project")->str : "the project");
-			else if (gl_str(ref) && !strchr(ref->str, '$') && !pinned_ref(ref->str))
+					nhg_yaml_str(nhg_yaml_map_get(e, "project")) ? nhg_yaml_map_get(e, "project")->str : "the project");
+			else if (nhg_yaml_str(ref) && !strchr(ref->str, '$') && !pinned_ref(ref->str))
 				gl_emit(x, def, 0, ref, NULL, "project include at ref '%s', which "
 					"can move; pin a commit or release tag", ref->str);
 		} else if (!strcmp(inc->kind, "component")) {
 			const nhg_yaml_node *c = nhg_yaml_map_get(e, "component");
-			const char *s = gl_str(c), *at;
+			const char *s = nhg_yaml_str(c), *at;
 			if (!s || strchr(s, '$'))
 				continue;
 			at = strrchr(s, '@');
@@ -567,7 +567,7 @@ static const nhg_yaml_node *secret_var(const nhg_check_def *def, const nhg_yaml_
 	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(vars, &it, &k, &v))
-		if (gl_str(k) && credential_name(def, "name_words", k->str))
+		if (nhg_yaml_str(k) && credential_name(def, "name_words", k->str))
 			return k;
 	return NULL;
 }
@@ -605,7 +605,7 @@ static void vault_job(pctx *x, const nhg_check_def *def, const gl_job *job)
 	const nhg_yaml_node *secrets = nhg_yaml_map_get(job->node, "secrets"), *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(secrets, &it, &k, &v)) {
-		if (!gl_str(k) || v->kind != NHG_YAML_MAP || nhg_yaml_map_get(v, "token"))
+		if (!nhg_yaml_str(k) || v->kind != NHG_YAML_MAP || nhg_yaml_map_get(v, "token"))
 			continue;
 		gl_emit(x, def, 0, k, job->name, "secret %s is fetched without token: naming the "
 			"ID token (and audience) it is fetched with", k->str);

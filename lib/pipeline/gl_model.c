@@ -82,20 +82,7 @@ static bool in_list(const char *const *l, const char *s)
 	return false;
 }
 
-const char *gl_str(const nhg_yaml_node *n)
-{
-	return n && n->kind == NHG_YAML_SCALAR ? n->str : NULL;
-}
 
-const nhg_yaml_node *gl_key_of(const nhg_yaml_node *map, const char *key)
-{
-	const nhg_yaml_node *k, *v;
-	size_t it = 0;
-	while (nhg_yaml_map_next(map, &it, &k, &v))
-		if (nhg_yaml_is(k, key))
-			return k;
-	return NULL;
-}
 
 /* --- node -> file ---------------------------------------------------------- */
 
@@ -280,7 +267,7 @@ static const nhg_yaml_node *deref(gl_impl *g, const nhg_yaml_node *root,
 {
 	const nhg_yaml_node *t = root;
 	for (size_t i = 0; t && i < ref->n; i++)
-		t = gl_str(ref->items[i]) ? nhg_yaml_map_get(t, ref->items[i]->str) : NULL;
+		t = nhg_yaml_str(ref->items[i]) ? nhg_yaml_map_get(t, ref->items[i]->str) : NULL;
 	return t ? resolve_refs(g, root, t, depth + 1) : NULL;
 }
 
@@ -456,7 +443,7 @@ static void record(build *b, const nhg_yaml_node *entry, const char *kind, size_
 	m->includes[idx].kind = kind;
 	m->includes[idx].loaded = false;
 	if (!strcmp(kind, "local")) {
-		const char *rel = gl_str(entry->kind == NHG_YAML_MAP ? nhg_yaml_map_get(entry, "local")
+		const char *rel = nhg_yaml_str(entry->kind == NHG_YAML_MAP ? nhg_yaml_map_get(entry, "local")
 								     : entry);
 		bool ok = rel && load_local(b, rel, depth);
 		b->m->includes[idx].loaded = ok;
@@ -467,7 +454,7 @@ static void include_entry(build *b, const nhg_yaml_node *e, size_t depth)
 {
 	static const char *const kinds[] = { "local", "remote", "project", "component",
 					     "template", NULL };
-	const char *s = gl_str(e);
+	const char *s = nhg_yaml_str(e);
 	if (s) {
 		record(b, e, !strncmp(s, "https://", 8) || !strncmp(s, "http://", 7) ? "remote"
 										   : "local",
@@ -506,7 +493,7 @@ static const nhg_yaml_node *extended(gl_impl *g, const nhg_yaml_node *root,
 		return job;
 	for (size_t i = 0; i < (ext->kind == NHG_YAML_SEQ ? ext->n : 1); i++) {
 		const nhg_yaml_node *name = ext->kind == NHG_YAML_SEQ ? ext->items[i] : ext;
-		const nhg_yaml_node *parent = gl_str(name) ? nhg_yaml_map_get(root, name->str) : NULL;
+		const nhg_yaml_node *parent = nhg_yaml_str(name) ? nhg_yaml_map_get(root, name->str) : NULL;
 		if (!parent || parent->kind != NHG_YAML_MAP || parent == job) {
 			*missing = true;
 			continue;
@@ -538,11 +525,11 @@ static const nhg_yaml_node *with_defaults(gl_impl *g, const gl_model *m,
 	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	while (nhg_yaml_map_next(m->deflt, &it, &k, &v))
-		if (gl_str(k) && in_list(default_keys, k->str) && !nhg_yaml_map_get(job, k->str) &&
+		if (nhg_yaml_str(k) && in_list(default_keys, k->str) && !nhg_yaml_map_get(job, k->str) &&
 		    inherits(job, "default", k->str))
 			job = with_key(g, job, k, v);
 	for (size_t i = 0; global_defaults[i]; i++) {
-		const nhg_yaml_node *gk = gl_key_of(m->root, global_defaults[i]);
+		const nhg_yaml_node *gk = nhg_yaml_map_key(m->root, global_defaults[i]);
 		if (gk && !nhg_yaml_map_get(job, gk->str) && inherits(job, "default", gk->str))
 			job = with_key(g, job, gk, nhg_yaml_map_get(m->root, gk->str));
 	}
@@ -592,7 +579,7 @@ int gl_model_build(gl_model **out, const nhg_yaml_node *root, const char *path,
 		g->rc = NHG_ENOMEM;
 	while (!g->rc && nhg_yaml_map_next(merged, &it, &k, &v)) {
 		gl_job *j;
-		if (!gl_str(k) || v->kind != NHG_YAML_MAP || gl_is_keyword(k->str))
+		if (!nhg_yaml_str(k) || v->kind != NHG_YAML_MAP || gl_is_keyword(k->str))
 			continue;
 		j = &m->jobs[m->njobs++];
 		j->name = k->str;
@@ -698,7 +685,7 @@ static void vars_of(pctx *x, const nhg_check_def *def, const char *job,
 	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	while (!x->rc && nhg_yaml_map_next(vars, &it, &k, &v)) {
-		if (!gl_str(k))
+		if (!nhg_yaml_str(k))
 			continue;
 		if (v->kind == NHG_YAML_MAP)
 			v = nhg_yaml_map_get(v, "value");
@@ -717,7 +704,7 @@ void gl_each_variable(pctx *x, const nhg_check_def *def,
 		size_t it = 0;
 		vars_of(x, def, NULL, nhg_yaml_map_get(m->roots[r], "variables"), fn);
 		while (nhg_yaml_map_next(m->roots[r], &it, &k, &v))
-			if (gl_str(k) && v->kind == NHG_YAML_MAP && !gl_is_keyword(k->str))
+			if (nhg_yaml_str(k) && v->kind == NHG_YAML_MAP && !gl_is_keyword(k->str))
 				vars_of(x, def, k->str, nhg_yaml_map_get(v, "variables"), fn);
 	}
 }

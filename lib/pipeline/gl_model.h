@@ -70,10 +70,6 @@ const char *gl_model_path_of(const pctx *x, const nhg_yaml_node *node);
 /* True for the top-level keywords that are not jobs. */
 bool gl_is_keyword(const char *key);
 
-/* The key node of key in map (for positions), or NULL. */
-const nhg_yaml_node *gl_key_of(const nhg_yaml_node *map, const char *key);
-/* The scalar's text, or NULL. */
-const char *gl_str(const nhg_yaml_node *n);
 
 /* Call fn for each script line of a job (before_script, script, after_script, flattened). */
 void gl_each_script(pctx *x, const nhg_check_def *def, const gl_job *job,

@@ -72,7 +72,7 @@ static void gh_role_inputs(pctx *x, const nhg_check_def *def, const gh_step *st)
 		{ "google-github-actions/auth", "service_account" },
 		{ "azure/login", "client-id" },
 	};
-	const char *uses = gh_scalar(nhg_yaml_map_get(st->node, "uses"));
+	const char *uses = nhg_yaml_str(nhg_yaml_map_get(st->node, "uses"));
 	(void)def;
 	if (!uses)
 		return;
@@ -83,7 +83,7 @@ static void gh_role_inputs(pctx *x, const nhg_check_def *def, const gh_step *st)
 			continue;
 		v = gh_input(st, roles[i].input, NULL);
 		/* an expression is judged by what it names (secrets.X above) */
-		if ((s = gh_scalar(v)) != NULL && *s && !strstr(s, "${{"))
+		if ((s = nhg_yaml_str(v)) != NULL && *s && !strstr(s, "${{"))
 			record(x, s, strlen(s), v);
 	}
 }

@@ -126,3 +126,18 @@ bool nhg_yaml_map_next(const nhg_yaml_node *map, size_t *iter,
 		return true;
 	}
 }
+
+const char *nhg_yaml_str(const nhg_yaml_node *node)
+{
+	return node && node->kind == NHG_YAML_SCALAR ? node->str : NULL;
+}
+
+const nhg_yaml_node *nhg_yaml_map_key(const nhg_yaml_node *map, const char *key)
+{
+	const nhg_yaml_node *k, *v;
+	size_t it = 0;
+	while (nhg_yaml_map_next(map, &it, &k, &v))
+		if (nhg_yaml_is(k, key))
+			return k;
+	return NULL;
+}
