@@ -9,6 +9,7 @@
 #include "common.h"
 #include "nhigate/inventory.h"
 #include "nhigate/config.h"
+#include "nhigate/dir.h"
 #include "nhigate/report.h"
 #include "nhigate/scan.h"
 #include "nhigate/source.h"
@@ -80,16 +81,10 @@ typedef struct git_ctx {
 	nhg_platform platform;
 } git_ctx;
 
-static bool yaml_name(const char *p)
-{
-	size_t n = strlen(p);
-	return (n > 4 && !strcmp(p + n - 4, ".yml")) || (n > 5 && !strcmp(p + n - 5, ".yaml"));
-}
-
 static bool want_file(const char *path, void *payload)
 {
 	git_ctx *g = payload;
-	return g->platform ? yaml_name(path) : nhg_pipeline_platform_of(path) != NHG_PLATFORM_UNKNOWN;
+	return g->platform ? nhg_dir_is_yaml(path) : nhg_pipeline_platform_of(path) != NHG_PLATFORM_UNKNOWN;
 }
 
 static bool fingerprint_in(const nhg_presult *r, const char *fp)

@@ -59,6 +59,15 @@ int nhg_yaml_parse(nhg_yaml_doc **out, const char *data, size_t len,
 		   nhg_error *err);
 void nhg_yaml_free(nhg_yaml_doc *doc);
 
+struct nhg_buf;
+/*
+ * Read a YAML file of at most max bytes, reject it unless it is UTF-8, and
+ * parse it with the default limits.  When text is not NULL it receives the
+ * file's bytes (the caller frees it, also on failure).
+ */
+int nhg_yaml_load_file(nhg_yaml_doc **out, const char *path, size_t max,
+		       struct nhg_buf *text, nhg_error *err);
+
 size_t nhg_yaml_doc_count(const nhg_yaml_doc *doc);
 /* Root of document i, NULL for an empty document. */
 const nhg_yaml_node *nhg_yaml_doc_root(const nhg_yaml_doc *doc, size_t i);

@@ -13,6 +13,11 @@ static bool has_suffix(const char *s, const char *suf)
 	return n > m && strcmp(s + n - m, suf) == 0;
 }
 
+bool nhg_dir_is_yaml(const char *name)
+{
+	return has_suffix(name, ".yaml") || has_suffix(name, ".yml");
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -37,7 +42,7 @@ int nhg_dir_yaml_files(char ***out, size_t *n, const char *dir, nhg_error *err)
 	while ((de = readdir(d)) != NULL) {
 		size_t len;
 		if (de->d_name[0] == '.' ||
-		    !(has_suffix(de->d_name, ".yaml") || has_suffix(de->d_name, ".yml")))
+		    !nhg_dir_is_yaml(de->d_name))
 			continue;
 		len = strlen(dir) + strlen(de->d_name) + 2;
 		if (NHG_ARRAY_RESERVE(names, count, cap, 16) || !(names[count] = malloc(len))) {

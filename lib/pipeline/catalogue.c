@@ -11,7 +11,6 @@
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
 #include "nhigate/dir.h"
-#include "nhigate/text.h"
 #include "pipeline/internal.h"
 
 #define MAX_CATALOGUE_FILE (4u << 20)
@@ -144,7 +143,6 @@ static int add_def(nhg_catalogue *cat, const char *file, const nhg_yaml_node *no
 
 static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 {
-	nhg_buf b = NHG_BUF_INIT(MAX_CATALOGUE_FILE);
 	nhg_yaml_doc *doc = NULL;
 	const nhg_yaml_node *root, *k, *v;
 	char *file;
@@ -156,13 +154,7 @@ static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 	    !(file = strdup(path)))
 		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
 	cat->files[cat->nfiles++] = file;
-	if ((rc = nhg_buf_read_file(&b, path, err)) != 0)
-		goto out;
-	if (!nhg_text_is_utf8(b.ptr, b.len)) {
-		rc = nhg_error_at(err, NHG_EINPUT, path, 0, 0, "not valid UTF-8");
-		goto out;
-	}
-	if ((rc = nhg_yaml_parse(&doc, b.ptr, b.len, path, NULL, err)) != 0)
+	if ((rc = nhg_yaml_load_file(&doc, path, MAX_CATALOGUE_FILE, NULL, err)) != 0)
 		goto out;
 	cat->docs[cat->ndocs++] = doc;
 	root = nhg_yaml_doc_root(doc, 0);
@@ -185,7 +177,6 @@ static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 		}
 	}
 out:
-	nhg_buf_free(&b);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nhigate/dir.h"
 #include "nhigate/text.h"
 #include "pipeline/gl_model.h"
 #include "pipeline/internal.h"
@@ -10,13 +11,12 @@
 nhg_platform nhg_pipeline_platform_of(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	size_t n = strlen(path);
 	base = base ? base + 1 : path;
 	if (!strcmp(base, ".gitlab-ci.yml"))
 		return NHG_PLATFORM_GITLAB;
 	if (!strcmp(base, "action.yml") || !strcmp(base, "action.yaml"))
 		return NHG_PLATFORM_GITHUB;
-	if ((n > 4 && !strcmp(path + n - 4, ".yml")) || (n > 5 && !strcmp(path + n - 5, ".yaml"))) {
+	if (nhg_dir_is_yaml(path)) {
 		const char *wf = strstr(path, ".github/workflows/");
 		/* directly in the workflows directory, not below it */
 		if (wf && (wf == path || wf[-1] == '/') &&

@@ -7,15 +7,10 @@
 
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
+#include "nhigate/dir.h"
 #include "nhigate/pipeline.h"
 
 #define MAX_DEPTH 64
-
-static bool yaml_name(const char *p)
-{
-	size_t n = strlen(p);
-	return (n > 4 && !strcmp(p + n - 4, ".yml")) || (n > 5 && !strcmp(p + n - 5, ".yaml"));
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -30,7 +25,7 @@ static int visit(nhg_buf *path, nhg_platform platform, int depth,
 		return nhg_error_at(err, NHG_EUSAGE, path->ptr, 0, 0, "cannot read: %s",
 				    strerror(errno));
 	if (S_ISREG(st.st_mode)) {
-		nhg_platform p = platform ? (yaml_name(path->ptr) ? platform : NHG_PLATFORM_UNKNOWN)
+		nhg_platform p = platform ? (nhg_dir_is_yaml(path->ptr) ? platform : NHG_PLATFORM_UNKNOWN)
 					  : nhg_pipeline_platform_of(path->ptr);
 		return p ? fn(path->ptr, p, payload) : 0;
 	}

@@ -19,7 +19,6 @@
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
 #include "nhigate/inventory.h"
-#include "nhigate/text.h"
 #include "pipeline/internal.h"
 
 #define MAX_INVENTORY_FILE (4u << 20)
@@ -203,7 +202,6 @@ static int load_doc(nhg_inventory *inv, nhg_error *err)
 
 int nhg_inventory_load(nhg_inventory **out, const char *path, nhg_error *err)
 {
-	nhg_buf b = NHG_BUF_INIT(MAX_INVENTORY_FILE);
 	nhg_inventory *inv;
 	int rc;
 
@@ -211,13 +209,8 @@ int nhg_inventory_load(nhg_inventory **out, const char *path, nhg_error *err)
 		free(inv);
 		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
 	}
-	if ((rc = nhg_buf_read_file(&b, path, err)) == 0) {
-		if (!nhg_text_is_utf8(b.ptr, b.len))
-			rc = nhg_error_at(err, NHG_EINPUT, path, 0, 0, "not valid UTF-8");
-		else if ((rc = nhg_yaml_parse(&inv->doc, b.ptr, b.len, path, NULL, err)) == 0)
-			rc = load_doc(inv, err);
-	}
-	nhg_buf_free(&b);
+	if ((rc = nhg_yaml_load_file(&inv->doc, path, MAX_INVENTORY_FILE, NULL, err)) == 0)
+		rc = load_doc(inv, err);
 	if (rc) {
 		nhg_inventory_free(inv);
 		return rc;

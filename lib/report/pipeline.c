@@ -4,6 +4,7 @@
 
 #include "nhigate/report.h"
 #include "nhigate/text.h"
+#include "report/summary.h"
 
 static json_t *str_or_null(const char *s)
 {
@@ -103,18 +104,7 @@ int nhg_report_pipeline_text(nhg_buf *out, const nhg_presult *r, nhg_error *err)
 	if (!rc && (r->n || r->nskipped))
 		rc = nhg_buf_putc(out, '\n');
 	if (!rc)
-		rc = nhg_buf_printf(out, "%zu finding%s", r->n, r->n == 1 ? "" : "s");
-	if (!rc && r->n) {
-		const char *sep = " (";
-		for (int s = NHG_SEV_CRITICAL; s >= NHG_SEV_LOW && !rc; s--)
-			if (bysev[s]) {
-				rc = nhg_buf_printf(out, "%s%zu %s", sep, bysev[s],
-						    nhg_severity_name((nhg_severity)s));
-				sep = ", ";
-			}
-		if (!rc)
-			rc = nhg_buf_putc(out, ')');
-	}
+		rc = nhg_report__count(out, r->n, bysev);
 	if (!rc)
 		rc = nhg_buf_printf(out, "; checked %zu pipeline file%s", r->files,
 				    r->files == 1 ? "" : "s");

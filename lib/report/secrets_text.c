@@ -3,6 +3,7 @@
 
 #include "nhigate/report.h"
 #include "nhigate/text.h"
+#include "report/summary.h"
 
 static int put_escaped(nhg_buf *b, const char *s)
 {
@@ -85,18 +86,9 @@ int nhg_report_secrets_text(nhg_buf *out, const nhg_result *r, nhg_error *err)
 	if (!rc && (active || r->nskipped))
 		rc = nhg_buf_putc(out, '\n');
 	if (!rc)
-		rc = nhg_buf_printf(out, "%zu finding%s", active, active == 1 ? "" : "s");
-	if (!rc && active) {
-		const char *sep = " (";
-		for (int s = NHG_SEV_CRITICAL; s >= NHG_SEV_LOW && !rc; s--)
-			if (bysev[s]) {
-				rc = nhg_buf_printf(out, "%s%zu %s", sep, bysev[s],
-						    nhg_severity_name((nhg_severity)s));
-				sep = ", ";
-			}
-		if (!rc)
-			rc = nhg_buf_printf(out, ") in %zu file%s", files, files == 1 ? "" : "s");
-	}
+		rc = nhg_report__count(out, active, bysev);
+	if (!rc && active)
+		rc = nhg_buf_printf(out, " in %zu file%s", files, files == 1 ? "" : "s");
 	if (!rc && suppressed)
 		rc = nhg_buf_printf(out, ", %zu suppressed", suppressed);
 	if (!rc)

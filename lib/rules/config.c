@@ -5,7 +5,6 @@
 
 #include "nhigate/buf.h"
 #include "nhigate/config.h"
-#include "nhigate/text.h"
 #include "nhigate/yaml.h"
 
 #define MAX_CONFIG (1u << 20)
@@ -76,7 +75,6 @@ static int load_pipeline(nhg_config *cfg, const char *file, const nhg_yaml_node 
 int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error *err)
 {
 	nhg_config *cfg = calloc(1, sizeof(*cfg));
-	nhg_buf b = NHG_BUF_INIT(MAX_CONFIG);
 	nhg_yaml_doc *doc = NULL;
 	const nhg_yaml_node *root, *k, *v;
 	struct stat st;
@@ -93,13 +91,7 @@ int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error
 		rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = nhg_buf_read_file(&b, path, err)) != 0)
-		goto out;
-	if (!nhg_text_is_utf8(b.ptr, b.len)) {
-		rc = nhg_error_at(err, NHG_EINPUT, path, 0, 0, "not valid UTF-8");
-		goto out;
-	}
-	if ((rc = nhg_yaml_parse(&doc, b.ptr, b.len, path, NULL, err)) != 0)
+	if ((rc = nhg_yaml_load_file(&doc, path, MAX_CONFIG, NULL, err)) != 0)
 		goto out;
 	root = nhg_yaml_doc_root(doc, 0);
 	if (root && root->kind != NHG_YAML_MAP) {
@@ -117,7 +109,6 @@ int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error
 	}
 out:
 	cfg->doc = doc; /* the pipeline settings point into it */
-	nhg_buf_free(&b);
 	if (rc) {
 		nhg_config_free(cfg);
 		return rc;

@@ -9,7 +9,6 @@
 
 #include "nhigate/buf.h"
 #include "nhigate/hash.h"
-#include "nhigate/text.h"
 #include "nhigate/yaml.h"
 #include "rules/pack.h"
 
@@ -309,16 +308,10 @@ int nhg_pack__load_file(nhg_rulepack *pack, const char *path, void *hash, nhg_er
 
 	if (!(l.file = nhg_pack__strndup(pack, path, strlen(path))))
 		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
-	if ((rc = nhg_buf_read_file(&b, path, err)) != 0)
+	if ((rc = nhg_yaml_load_file(&doc, path, MAX_RULE_FILE, &b, err)) != 0)
 		goto out;
-	if (!nhg_text_is_utf8(b.ptr, b.len)) {
-		rc = nhg_error_at(err, NHG_EINPUT, path, 0, 0, "not valid UTF-8");
-		goto out;
-	}
 	nhg_sha256_update(hash, path, strlen(path) + 1);
 	nhg_sha256_update(hash, b.ptr, b.len);
-	if ((rc = nhg_yaml_parse(&doc, b.ptr, b.len, path, NULL, err)) != 0)
-		goto out;
 	for (size_t i = 0; i < nhg_yaml_doc_count(doc) && !rc; i++)
 		rc = load_root(&l, nhg_yaml_doc_root(doc, i));
 out:

@@ -9,6 +9,8 @@
 #include <yaml.h>
 
 #include "nhigate/array.h"
+#include "nhigate/buf.h"
+#include "nhigate/text.h"
 #include "nhigate/yaml.h"
 
 typedef struct anchor {
@@ -396,4 +398,22 @@ bool nhg_yaml_is(const nhg_yaml_node *node, const char *s)
 {
 	return node && node->kind == NHG_YAML_SCALAR && strlen(s) == node->len &&
 	       memcmp(node->str, s, node->len) == 0;
+}
+
+int nhg_yaml_load_file(nhg_yaml_doc **out, const char *path, size_t max, nhg_buf *text,
+		       nhg_error *err)
+{
+	nhg_buf own = NHG_BUF_INIT(max);
+	nhg_buf *b = text ? text : &own;
+	int rc;
+
+	b->max = max;
+	if ((rc = nhg_buf_read_file(b, path, err)) == 0) {
+		if (!nhg_text_is_utf8(b->ptr, b->len))
+			rc = nhg_error_at(err, NHG_EINPUT, path, 0, 0, "not valid UTF-8");
+		else
+			rc = nhg_yaml_parse(out, b->ptr, b->len, path, NULL, err);
+	}
+	nhg_buf_free(&own);
+	return rc;
 }
