@@ -118,6 +118,12 @@ int cli_write(const char *path, const nhg_buf *b, nhg_error *err)
 	return rc;
 }
 
+int cli_read_push_input(nhg_buf *b, nhg_error *err)
+{
+	nhg_buf_init(b, 1u << 20);
+	return nhg_buf_read_file(b, "-", err);
+}
+
 bool cli_progress_enabled(const cli_common *c)
 {
 	return !c->quiet && isatty(STDERR_FILENO);

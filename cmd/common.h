@@ -51,6 +51,12 @@ int cli_load_catalogue(nhg_catalogue **out, cli_common *c, nhg_error *err);
 /* Write buf to path (or stdout when path is NULL or "-"). */
 int cli_write(const char *path, const nhg_buf *b, nhg_error *err);
 
+/*
+ * Read a pre-receive hook's input ("OLD NEW REF" lines) from stdin into b,
+ * which the caller frees; bounded at 1 MiB.
+ */
+int cli_read_push_input(nhg_buf *b, nhg_error *err);
+
 /* True when stderr is a terminal and progress was not silenced. */
 bool cli_progress_enabled(const cli_common *c);
 

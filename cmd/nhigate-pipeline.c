@@ -310,8 +310,8 @@ int main(int argc, char **argv)
 		so.max_file_size = MAX_PIPELINE_FILE;
 		x.repo_root = repo;
 		/* a push's ref updates arrive on stdin, as git hands them to the hook */
-		nhg_buf in = NHG_BUF_INIT(1u << 20);
-		if (git == NHG_GIT_PUSH && (rc = nhg_buf_read_file(&in, "-", &err)) == 0)
+		nhg_buf in = NHG_BUF_INIT(0);
+		if (git == NHG_GIT_PUSH && (rc = cli_read_push_input(&in, &err)) == 0)
 			spec = in.ptr;
 		if (!rc)
 			rc = nhg_source_git_files(git, spec, &so, want_file, check_changed, &g, &err);

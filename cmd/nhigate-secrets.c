@@ -222,8 +222,8 @@ static int run_source(const options *o, const nhg_source_opts *so, const nhg_sin
 {
 	if (o->git == NHG_GIT_PUSH) {
 		/* the ref updates arrive on stdin, as git hands them to the hook */
-		nhg_buf in = NHG_BUF_INIT(1u << 20);
-		int rc = nhg_buf_read_file(&in, "-", err);
+		nhg_buf in;
+		int rc = cli_read_push_input(&in, err);
 		if (!rc)
 			rc = nhg_source_git(o->git, in.ptr, so, sink, stats, err);
 		nhg_buf_free(&in);
