@@ -24,7 +24,9 @@ say = $(if $(filter 1,$(V)),,@printf '  %-5s %s\n' $(1) $(2))
 
 LIB_SRC = $(sort $(wildcard lib/*/*.c))
 CMD_SRC = $(sort $(wildcard cmd/nhigate-*.c))
-CMD_COMMON = $(filter-out cmd/nhigate-%,$(wildcard cmd/*.c))
+CMD_COMMON = $(filter-out cmd/nhigate-% cmd/gate_%,$(wildcard cmd/*.c))
+# nhigate-gate's subcommands, one file each
+GATE_CMD_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard cmd/gate_*.c)))
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -54,7 +56,9 @@ $(LIBA): $(LIB_OBJ)
 
 $(BUILD)/nhigate-%: $(BUILD)/cmd/nhigate-%.o $(CMD_COMMON_OBJ) $(LIBA)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out $(LIBA),$^) $(LIBA) $(DEP_LIBS)
+
+$(BUILD)/nhigate-gate: $(GATE_CMD_OBJ)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBA)
 	$(call say,LINK,$@)

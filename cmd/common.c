@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -127,4 +128,24 @@ int cli_read_push_input(nhg_buf *b, nhg_error *err)
 bool cli_progress_enabled(const cli_common *c)
 {
 	return !c->quiet && isatty(STDERR_FILENO);
+}
+
+void cli_show_progress(const nhg_stats *st, size_t nfindings, void *payload)
+{
+	cli_progress *p = payload;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 < 250)
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(stderr, "\r\033[Kscanning: %llu commits, %llu files, %.1f MB, %zu findings",
+		(unsigned long long)st->commits, (unsigned long long)st->files,
+		(double)st->bytes / (1 << 20), nfindings);
+}
+
+void cli_progress_done(cli_progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
 }

@@ -4,9 +4,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "nhigate/buf.h"
 #include "nhigate/error.h"
+#include "nhigate/finding.h"
 #include "nhigate/pipeline.h"
 #include "nhigate/rules.h"
 
@@ -59,5 +61,16 @@ int cli_read_push_input(nhg_buf *b, nhg_error *err);
 
 /* True when stderr is a terminal and progress was not silenced. */
 bool cli_progress_enabled(const cli_common *c);
+
+/* Progress of a scan on stderr, at most four times a second. */
+typedef struct cli_progress {
+	struct timespec last;
+	bool shown;
+} cli_progress;
+
+/* An nhg_scan_source progress callback; payload is a cli_progress. */
+void cli_show_progress(const nhg_stats *st, size_t nfindings, void *payload);
+/* Clear the progress line, if one was shown. */
+void cli_progress_done(cli_progress *p);
 
 #endif

@@ -15,7 +15,6 @@
 #include "nhigate/source.h"
 
 #define PROG "nhigate-pipeline"
-#define MAX_PIPELINE_FILE (8u << 20)
 
 static const char usage[] =
 	"usage: nhigate-pipeline [OPTIONS] PATH...\n"
@@ -49,100 +48,6 @@ static const char usage[] =
 	"\n"
 	"Exit: 0 nothing found, 1 findings, 2 usage or input error (with file:line:col),\n"
 	"      3 internal error or a file that could not be checked.\n";
-
-typedef struct run_ctx {
-	const nhg_catalogue *cat;
-	nhg_presult *result;
-	nhg_error *err;
-	const char *repo_root;   /* where GitLab local includes are read from */
-	nhg_scanner *scanner;    /* the secrets engine, for SECRET-001 */
-} run_ctx;
-
-static int check_one(const char *path, nhg_platform platform, void *payload)
-{
-	run_ctx *x = payload;
-	nhg_buf b = NHG_BUF_INIT(MAX_PIPELINE_FILE);
-	const char *shown = strncmp(path, "./", 2) ? path : path + 2;
-	int rc;
-
-	if ((rc = nhg_buf_read_file(&b, path, x->err)) == 0)
-		rc = nhg_pipeline_check_in(x->cat, platform, x->repo_root, shown, b.ptr, b.len,
-					   x->result, x->err);
-	if (!rc)
-		rc = nhg_pipeline_secrets(x->cat, x->scanner, shown, b.ptr, b.len, x->result, x->err);
-	nhg_buf_free(&b);
-	if (rc == NHG_ELIMIT)
-		return nhg_presult_add_skip(x->result, shown, "too large");
-	return rc;
-}
-
-typedef struct git_ctx {
-	run_ctx *x;
-	nhg_platform platform;
-} git_ctx;
-
-static bool want_file(const char *path, void *payload)
-{
-	git_ctx *g = payload;
-	return g->platform ? nhg_dir_is_yaml(path) : nhg_pipeline_platform_of(path) != NHG_PLATFORM_UNKNOWN;
-}
-
-static bool fingerprint_in(const nhg_presult *r, const char *fp)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->findings[i].fingerprint, fp))
-			return true;
-	return false;
-}
-
-/*
- * One file of the change: check its base version, then its new version, and
- * mark each new-version finding existing when the base has its fingerprint.
- */
-static int check_changed(const nhg_changed_file *f, void *payload)
-{
-	git_ctx *g = payload;
-	run_ctx *x = g->x;
-	nhg_platform p = g->platform ? g->platform : nhg_pipeline_platform_of(f->path);
-	nhg_presult base;
-	nhg_error ignored = NHG_ERROR_INIT;
-	size_t first = x->result->n;
-	int rc;
-
-	if (f->skip)
-		return nhg_presult_add_skip(x->result, f->path, f->skip);
-	nhg_presult_init(&base);
-	/* a base version that does not parse has no findings to compare with */
-	if (f->base && !nhg_pipeline_check_in(x->cat, p, x->repo_root, f->path, f->base,
-					      f->base_len, &base, &ignored))
-		nhg_pipeline_secrets(x->cat, x->scanner, f->path, f->base, f->base_len, &base,
-				     &ignored);
-	rc = nhg_pipeline_check_in(x->cat, p, x->repo_root, f->path, f->data, f->len, x->result,
-				   x->err);
-	if (!rc)
-		rc = nhg_pipeline_secrets(x->cat, x->scanner, f->path, f->data, f->len, x->result,
-					  x->err);
-	for (size_t i = first; !rc && i < x->result->n; i++)
-		x->result->findings[i].existing = fingerprint_in(&base, x->result->findings[i].fingerprint);
-	nhg_presult_free(&base);
-	return rc;
-}
-
-/*
- * The repository root of a path given on the command line: the directory
- * itself, or a file's directory; "./" dropped as in the paths shown.
- */
-static char *repo_root_of(const char *arg)
-{
-	struct stat st;
-	const char *slash;
-	while (!strncmp(arg, "./", 2))
-		arg += 2;
-	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		return strdup(*arg ? arg : ".");
-	slash = strrchr(arg, '/');
-	return slash ? strndup(arg, (size_t)(slash - arg + (slash == arg))) : strdup(".");
-}
 
 /* The current UTC date as YYYY-MM-DD. */
 static void today_utc(char *out, size_t len)
@@ -209,8 +114,7 @@ int main(int argc, char **argv)
 	char cfgpath[4096];
 	nhg_presult result;
 	nhg_buf out = NHG_BUF_INIT((size_t)1 << 30);
-	run_ctx x;
-	char *root = NULL;
+	nhg_pipeline_run run;
 	nhg_git_mode git = 0;
 	const char *spec = NULL, *repo = ".";
 	const char *identities = NULL;
@@ -299,42 +203,20 @@ int main(int argc, char **argv)
 			goto done;
 		result.uses = &uses;
 	}
-	x.cat = cat;
-	x.scanner = scanner;
-	x.result = &result;
-	x.err = &err;
+	run.cat = cat;
+	run.scanner = scanner;
+	run.platform = platform;
 	if (git) {
-		nhg_source_opts so = NHG_SOURCE_OPTS_INIT;
-		git_ctx g = { &x, platform };
-		so.repo = repo;
-		so.max_file_size = MAX_PIPELINE_FILE;
-		x.repo_root = repo;
 		/* a push's ref updates arrive on stdin, as git hands them to the hook */
 		nhg_buf in = NHG_BUF_INIT(0);
 		if (git == NHG_GIT_PUSH && (rc = cli_read_push_input(&in, &err)) == 0)
 			spec = in.ptr;
 		if (!rc)
-			rc = nhg_source_git_files(git, spec, &so, want_file, check_changed, &g, &err);
+			rc = nhg_pipeline_run_git(&result, &run, git, spec, repo, &err);
 		nhg_buf_free(&in);
-	}
-	for (int i = optind; i < argc && !rc; i++) {
-		struct stat st;
-		/* a file named outside the usual places needs --platform: never ignore it */
-		if (!platform && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) &&
-		    !nhg_pipeline_platform_of(argv[i])) {
-			rc = nhg_error_set(&err, NHG_EUSAGE,
-					   "%s is not in a place pipelines live; give --platform github "
-					   "or --platform gitlab", argv[i]);
-			break;
-		}
-		if (!(root = repo_root_of(argv[i]))) {
-			rc = nhg_error_set(&err, NHG_ENOMEM, "out of memory");
-			break;
-		}
-		x.repo_root = root;
-		rc = nhg_pipeline_discover(argv[i], platform, check_one, &x, &err);
-		free(root);
-		root = NULL;
+	} else {
+		rc = nhg_pipeline_run_paths(&result, &run, (const char *const *)argv + optind,
+					    (size_t)(argc - optind), &err);
 	}
 	if (!rc && uses.rc)
 		rc = nhg_error_set(&err, uses.rc, "out of memory");

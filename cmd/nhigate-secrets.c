@@ -47,61 +47,6 @@ static const char usage[] =
 	"Exit: 0 nothing found, 1 findings, 2 usage or input error,\n"
 	"      3 internal error or incomplete scan (something listed as not scanned).\n";
 
-typedef struct scan_ctx {
-	nhg_scanner *scanner;
-	nhg_result *result;
-	const nhg_stats *stats;
-	nhg_error *err;
-	bool progress;
-	struct timespec last;
-} scan_ctx;
-
-static void show_progress(scan_ctx *x, bool final)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!final && (now.tv_sec - x->last.tv_sec) * 1000 +
-			      (now.tv_nsec - x->last.tv_nsec) / 1000000 < 250)
-		return;
-	x->last = now;
-	if (final)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r\033[Kscanning: %llu commits, %llu files, %.1f MB, %zu findings",
-			(unsigned long long)x->stats->commits, (unsigned long long)x->stats->files,
-			(double)x->stats->bytes / (1 << 20), x->result->nfindings);
-}
-
-static int on_match(const nhg_unit *u, const nhg_match *m, void *payload)
-{
-	scan_ctx *x = payload;
-	return nhg_result_add_match(x->result, u, m);
-}
-
-static int on_limit(const nhg_unit *u, const nhg_rule *r, uint32_t line, void *payload)
-{
-	scan_ctx *x = payload;
-	char reason[300];
-	snprintf(reason, sizeof(reason), "rule %s hit the regex match limit on line %u",
-		 r->id, line);
-	return nhg_result_add_skip(x->result, u->path, u->commit, reason);
-}
-
-static int on_unit(const nhg_unit *u, void *payload)
-{
-	scan_ctx *x = payload;
-	nhg_scan_cb cb = { on_match, on_limit, x };
-	if (x->progress)
-		show_progress(x, false);
-	return nhg_scanner_scan(x->scanner, u, &cb, x->err);
-}
-
-static int on_skip(const char *path, const char *commit, const char *reason, void *payload)
-{
-	scan_ctx *x = payload;
-	return nhg_result_add_skip(x->result, path, commit, reason);
-}
-
 typedef struct options {
 	cli_common c;
 	nhg_git_mode git;
@@ -217,30 +162,28 @@ static int parse_args(options *o, int argc, char **argv)
 	return 0;
 }
 
-static int run_source(const options *o, const nhg_source_opts *so, const nhg_sink *sink,
-		      nhg_stats *stats, nhg_error *err)
+/* Scan the source the options name into result. */
+static int run_source(const options *o, nhg_scanner *scanner, const nhg_source_opts *so,
+		      nhg_result *result, nhg_error *err)
 {
-	if (o->git == NHG_GIT_PUSH) {
-		/* the ref updates arrive on stdin, as git hands them to the hook */
-		nhg_buf in;
-		int rc = cli_read_push_input(&in, err);
-		if (!rc)
-			rc = nhg_source_git(o->git, in.ptr, so, sink, stats, err);
-		nhg_buf_free(&in);
-		return rc;
+	nhg_scan_source src = { o->git, o->spec, o->diff, (const char *const *)o->paths,
+				(size_t)o->npaths, so, NULL, NULL };
+	cli_progress prog = { { 0, 0 }, false };
+	nhg_buf in = NHG_BUF_INIT(0);
+	int rc = 0;
+
+	if (cli_progress_enabled(&o->c)) {
+		src.progress = cli_show_progress;
+		src.payload = &prog;
 	}
-	if (o->git)
-		return nhg_source_git(o->git, o->spec, so, sink, stats, err);
-	if (o->diff) {
-		nhg_buf b = NHG_BUF_INIT((size_t)1 << 32);
-		int rc = nhg_buf_read_file(&b, o->diff, err);
-		if (!rc)
-			rc = nhg_source_diff(b.ptr, b.len, so, sink, stats, err);
-		nhg_buf_free(&b);
-		return rc;
-	}
-	return nhg_source_paths((const char *const *)o->paths, (size_t)o->npaths, so, sink,
-				stats, err);
+	/* the ref updates arrive on stdin, as git hands them to the hook */
+	if (o->git == NHG_GIT_PUSH && (rc = cli_read_push_input(&in, err)) == 0)
+		src.spec = in.ptr;
+	if (!rc)
+		rc = nhg_source_scan(result, scanner, &src, err);
+	cli_progress_done(&prog);
+	nhg_buf_free(&in);
+	return rc;
 }
 
 static int report(const options *o, nhg_result *r, nhg_error *err)
@@ -265,8 +208,7 @@ int main(int argc, char **argv)
 	nhg_result result;
 	nhg_source_opts so = NHG_SOURCE_OPTS_INIT;
 	nhg_scan_opts sco = NHG_SCAN_OPTS_INIT;
-	scan_ctx x;
-	nhg_sink sink;
+	nhg_scanner *scanner = NULL;
 	char cfgpath[4096];
 	int rc;
 
@@ -282,7 +224,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	sco.inline_allow = !o.ignore_markers;
-	if ((rc = nhg_scanner_new(&x.scanner, pack, &sco, &err)) != 0) {
+	if ((rc = nhg_scanner_new(&scanner, pack, &sco, &err)) != 0) {
 		rc = cli_fail(PROG, &err);
 		goto out;
 	}
@@ -291,18 +233,8 @@ int main(int argc, char **argv)
 	so.nexclude = cfg->exclude.n;
 	so.max_file_size = o.max_file_size ? o.max_file_size :
 			   cfg->max_file_size ? cfg->max_file_size : so.max_file_size;
-	x.result = &result;
-	x.stats = &result.stats;
-	x.err = &err;
-	x.progress = cli_progress_enabled(&o.c);
-	memset(&x.last, 0, sizeof(x.last));
-	sink.unit = on_unit;
-	sink.skip = on_skip;
-	sink.payload = &x;
-	rc = run_source(&o, &so, &sink, &result.stats, &err);
-	if (x.progress)
-		show_progress(&x, true);
-	nhg_scanner_free(x.scanner);
+	rc = run_source(&o, scanner, &so, &result, &err);
+	nhg_scanner_free(scanner);
 	if (rc) {
 		rc = cli_fail(PROG, &err);
 		goto out;

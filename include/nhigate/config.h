@@ -7,6 +7,8 @@
  *   pipeline:
  *     checks:                              # per check id (nhg_catalogue_override)
  *       GH-PIN-001: {severity: high, params: {trusted_owners: [actions, my-org]}}
+ *   extends: strict                        # a built-in policy profile (gate.h)
+ *   policy: {block_on: high, ...}           # the gate's policy (nhg_policy_load)
  */
 #ifndef NHIGATE_CONFIG_H
 #define NHIGATE_CONFIG_H
@@ -26,6 +28,10 @@ typedef struct nhg_config {
 	size_t max_file_size;   /* 0: not set */
 	/* pipeline: checks: {ID: {enabled, severity, params}}, or NULL; lent by doc */
 	const nhg_yaml_node *pipeline_checks;
+	/* policy: and extends: for the gate (nhg_policy_load), or NULL; lent by doc */
+	const nhg_yaml_node *policy;
+	const nhg_yaml_node *extends;
+	char sha256[65];        /* of the file's bytes, "" when there was none */
 	nhg_yaml_doc *doc;      /* kept while the config lives */
 } nhg_config;
 
@@ -34,6 +40,9 @@ typedef struct nhg_config {
  * an empty config; any other problem is an error.
  */
 int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error *err);
+/* The same from bytes already read (e.g. a blob of the base commit). */
+int nhg_config_parse(nhg_config **out, const char *data, size_t len, const char *name,
+		     nhg_error *err);
 void nhg_config_free(nhg_config *cfg);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "nhigate/error.h"
 #include "nhigate/rules.h"
+#include "nhigate/source.h"
 #include "nhigate/yaml.h"
 
 typedef enum {
@@ -66,6 +67,8 @@ int nhg_catalogue_override(nhg_catalogue *cat, const nhg_yaml_node *checks, cons
 int nhg_catalogue_complete(const nhg_catalogue *cat, nhg_error *err);
 void nhg_catalogue_free(nhg_catalogue *cat);
 size_t nhg_catalogue_count(const nhg_catalogue *cat);
+/* sha256 over the names and contents of the files the definitions came from. */
+void nhg_catalogue_sha256(const nhg_catalogue *cat, char out[65]);
 const nhg_check_def *nhg_catalogue_check(const nhg_catalogue *cat, size_t i);
 const nhg_check_def *nhg_catalogue_find(const nhg_catalogue *cat, const char *id);
 
@@ -158,5 +161,31 @@ struct nhg_scanner;
 int nhg_pipeline_secrets(const nhg_catalogue *cat, struct nhg_scanner *scanner,
 			 const char *path, const char *data, size_t len, nhg_presult *out,
 			 nhg_error *err);
+
+/* Pipeline files larger than this are skipped (and reported). */
+#define NHG_PIPELINE_MAX_FILE (8u << 20)
+
+/* What to run: the catalogue, the secrets engine for SECRET-001 (or NULL). */
+typedef struct nhg_pipeline_run {
+	const nhg_catalogue *cat;
+	struct nhg_scanner *scanner;
+	nhg_platform platform;       /* every YAML file is this platform, or UNKNOWN */
+} nhg_pipeline_run;
+
+/*
+ * Check the pipeline files found below each path (nhg_pipeline_discover),
+ * GitLab local includes read below the path.  A regular file outside the
+ * places pipelines live is NHG_EUSAGE unless a platform is given.
+ */
+int nhg_pipeline_run_paths(nhg_presult *out, const nhg_pipeline_run *run,
+			   const char *const *paths, size_t npaths, nhg_error *err);
+
+/*
+ * Check the pipeline files a change touches (nhg_source_git_files), marking
+ * each finding existing (1) when the base version has its fingerprint, new
+ * (0) otherwise.
+ */
+int nhg_pipeline_run_git(nhg_presult *out, const nhg_pipeline_run *run, nhg_git_mode mode,
+			 const char *spec, const char *repo, nhg_error *err);
 
 #endif

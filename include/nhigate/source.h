@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "nhigate/buf.h"
 #include "nhigate/error.h"
 #include "nhigate/finding.h"
 #include "nhigate/scan.h"
@@ -87,5 +88,50 @@ int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_o
 			 bool (*want)(const char *path, void *payload),
 			 int (*fn)(const nhg_changed_file *file, void *payload),
 			 void *payload, nhg_error *err);
+
+/* What nhg_source_scan reads: one of a git mode, a diff file, or paths. */
+typedef struct nhg_scan_source {
+	nhg_git_mode git;            /* 0: not a git mode */
+	const char *spec;            /* the git mode's argument (push: the input) */
+	const char *diff;            /* unified diff file, "-" for stdin, or NULL */
+	const char *const *paths;    /* otherwise: files and directories */
+	size_t npaths;
+	const nhg_source_opts *opts;
+	/* called before each unit, e.g. to show progress; may be NULL */
+	void (*progress)(const nhg_stats *stats, size_t nfindings, void *payload);
+	void *payload;
+} nhg_scan_source;
+
+/*
+ * Scan src with scanner into out: every match a finding, every skip and
+ * every line a rule could not finish (regex limits) a skipped entry.
+ */
+int nhg_source_scan(nhg_result *out, nhg_scanner *scanner, const nhg_scan_source *src,
+		    nhg_error *err);
+
+#define NHG_GIT_HEXLEN 64
+
+/* The sides of a change as hex object ids ("" when there is none). */
+typedef struct nhg_git_sides {
+	char base[NHG_GIT_HEXLEN + 1];  /* where policy is read from */
+	char head[NHG_GIT_HEXLEN + 1];  /* the new tip ("" for the index) */
+	char ref[256];                  /* push: the ref updated, else "" */
+} nhg_git_sides;
+
+/*
+ * The base and head of a change: A and B of a range "A..B" (the target
+ * branch and the change), a commit and its first parent, HEAD for staged
+ * changes; for a push the old tip of the first ref it moves, or the
+ * repository's HEAD when it only creates refs.
+ */
+int nhg_source_git_sides(nhg_git_sides *out, nhg_git_mode mode, const char *spec,
+			 const char *repo, nhg_error *err);
+
+/*
+ * Read the file at path in revision rev into out (bounded by out->max).
+ * *found is false, and 0 returned, when rev's tree has no such path.
+ */
+int nhg_source_git_read(struct nhg_buf *out, bool *found, const char *repo, const char *rev,
+			const char *path, nhg_error *err);
 
 #endif

@@ -22,6 +22,7 @@ struct nhg_catalogue {
 	size_t ndocs, capdocs;
 	char **files;
 	size_t nfiles, capfiles;
+	nhg_buf digest;            /* "name\0sha256\n" of each file read */
 };
 
 const char *nhg_platform_name(nhg_platform p)
@@ -141,8 +142,29 @@ static int add_def(nhg_catalogue *cat, const char *file, const nhg_yaml_node *no
 	return 0;
 }
 
+/* Record a file's name (not its directory) and content hash. */
+static int digest_add(nhg_catalogue *cat, const char *path, const nhg_buf *text,
+		      nhg_error *err)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char hex[NHG_SHA256_HEXLEN + 1];
+	nhg_sha256_hex(hex, text->ptr, text->len);
+	if (!cat->digest.max)
+		nhg_buf_init(&cat->digest, 1u << 20);
+	if (nhg_buf_put(&cat->digest, base, strlen(base) + 1) ||
+	    nhg_buf_printf(&cat->digest, "%s\n", hex))
+		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	return 0;
+}
+
+void nhg_catalogue_sha256(const nhg_catalogue *cat, char out[NHG_SHA256_HEXLEN + 1])
+{
+	nhg_sha256_hex(out, cat->digest.ptr ? cat->digest.ptr : "", cat->digest.len);
+}
+
 static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 {
+	nhg_buf text = NHG_BUF_INIT(MAX_CATALOGUE_FILE);
 	nhg_yaml_doc *doc = NULL;
 	const nhg_yaml_node *root, *k, *v;
 	char *file;
@@ -154,9 +176,11 @@ static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 	    !(file = strdup(path)))
 		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
 	cat->files[cat->nfiles++] = file;
-	if ((rc = nhg_yaml_load_file(&doc, path, MAX_CATALOGUE_FILE, NULL, err)) != 0)
+	if ((rc = nhg_yaml_load_file(&doc, path, MAX_CATALOGUE_FILE, &text, err)) != 0)
 		goto out;
 	cat->docs[cat->ndocs++] = doc;
+	if ((rc = digest_add(cat, path, &text, err)) != 0)
+		goto out;
 	root = nhg_yaml_doc_root(doc, 0);
 	if (!root || root->kind != NHG_YAML_MAP) {
 		rc = bad(file, root, err, "%s", "a check file must be a mapping with 'checks:'");
@@ -177,6 +201,7 @@ static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 		}
 	}
 out:
+	nhg_buf_free(&text);
 	return rc;
 }
 
@@ -256,6 +281,7 @@ void nhg_catalogue_free(nhg_catalogue *cat)
 	free(cat->v);
 	free(cat->docs);
 	free(cat->files);
+	nhg_buf_free(&cat->digest);
 	free(cat);
 }
 

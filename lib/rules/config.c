@@ -5,6 +5,7 @@
 
 #include "nhigate/buf.h"
 #include "nhigate/config.h"
+#include "nhigate/hash.h"
 #include "nhigate/yaml.h"
 
 #define MAX_CONFIG (1u << 20)
@@ -72,49 +73,73 @@ static int load_pipeline(nhg_config *cfg, const char *file, const nhg_yaml_node 
 	return 0;
 }
 
-int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error *err)
+/* Read the top-level keys of a parsed configuration into cfg. */
+static int load_root(nhg_config *cfg, const char *name, const nhg_yaml_node *root,
+		     nhg_error *err)
 {
-	nhg_config *cfg = calloc(1, sizeof(*cfg));
-	nhg_yaml_doc *doc = NULL;
-	const nhg_yaml_node *root, *k, *v;
-	struct stat st;
+	const nhg_yaml_node *k, *v;
 	size_t it = 0;
 	int rc = 0;
 
-	if (!cfg)
-		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
-	if (optional && stat(path, &st) != 0 && errno == ENOENT) {
-		*out = cfg;
-		return 0;
-	}
-	if (!(cfg->path = strdup(path))) {
-		rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = nhg_yaml_load_file(&doc, path, MAX_CONFIG, NULL, err)) != 0)
-		goto out;
-	root = nhg_yaml_doc_root(doc, 0);
-	if (root && root->kind != NHG_YAML_MAP) {
-		rc = bad(path, root, err, "%s", "the configuration must be a mapping");
-		goto out;
-	}
+	if (root && root->kind != NHG_YAML_MAP)
+		return bad(name, root, err, "%s", "the configuration must be a mapping");
 	while (root && nhg_yaml_map_next(root, &it, &k, &v) && !rc) {
 		if (nhg_yaml_is(k, "secrets"))
-			rc = load_secrets(cfg, path, v, err);
+			rc = load_secrets(cfg, name, v, err);
 		else if (nhg_yaml_is(k, "pipeline"))
-			rc = load_pipeline(cfg, path, v, err);
+			rc = load_pipeline(cfg, name, v, err);
+		else if (nhg_yaml_is(k, "policy"))
+			cfg->policy = v;     /* read by the gate (nhg_policy_load) */
+		else if (nhg_yaml_is(k, "extends"))
+			cfg->extends = v;
 		else
-			rc = bad(path, k, err, "unknown key '%s' (secrets, pipeline)",
+			rc = bad(name, k, err, "unknown key '%s' (secrets, pipeline, policy, extends)",
 				 k->kind == NHG_YAML_SCALAR ? k->str : "?");
 	}
-out:
-	cfg->doc = doc; /* the pipeline settings point into it */
+	return rc;
+}
+
+int nhg_config_parse(nhg_config **out, const char *data, size_t len, const char *name,
+		     nhg_error *err)
+{
+	nhg_config *cfg = calloc(1, sizeof(*cfg));
+	int rc;
+
+	if (!cfg)
+		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	if (len > MAX_CONFIG)
+		rc = nhg_error_at(err, NHG_EINPUT, name, 0, 0, "larger than %u bytes", MAX_CONFIG);
+	else if (!(cfg->path = strdup(name)))
+		rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	else if ((rc = nhg_yaml_parse(&cfg->doc, data, len, name, NULL, err)) == 0)
+		rc = load_root(cfg, name, nhg_yaml_doc_root(cfg->doc, 0), err);
+	if (!rc)
+		nhg_sha256_hex(cfg->sha256, data, len);
 	if (rc) {
 		nhg_config_free(cfg);
 		return rc;
 	}
 	*out = cfg;
 	return 0;
+}
+
+int nhg_config_load(nhg_config **out, const char *path, bool optional, nhg_error *err)
+{
+	nhg_buf text = NHG_BUF_INIT(MAX_CONFIG);
+	struct stat st;
+	int rc;
+
+	if (optional && stat(path, &st) != 0 && errno == ENOENT) {
+		if (!(*out = calloc(1, sizeof(**out))))
+			return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+		return 0;
+	}
+	if ((rc = nhg_buf_read_file(&text, path, err)) == NHG_ELIMIT)
+		rc = nhg_error_at(err, NHG_EINPUT, path, 0, 0, "larger than %u bytes", MAX_CONFIG);
+	if (!rc)
+		rc = nhg_config_parse(out, text.ptr, text.len, path, err);
+	nhg_buf_free(&text);
+	return rc;
 }
 
 void nhg_config_free(nhg_config *cfg)

@@ -304,13 +304,16 @@ int nhg_pack__load_file(nhg_rulepack *pack, const char *path, void *hash, nhg_er
 	nhg_buf b = NHG_BUF_INIT(MAX_RULE_FILE);
 	nhg_yaml_doc *doc = NULL;
 	loader l = { pack, NULL, err };
+	const char *base;
 	int rc;
 
 	if (!(l.file = nhg_pack__strndup(pack, path, strlen(path))))
 		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
 	if ((rc = nhg_yaml_load_file(&doc, path, MAX_RULE_FILE, &b, err)) != 0)
 		goto out;
-	nhg_sha256_update(hash, path, strlen(path) + 1);
+	/* the file's name, not where it is installed: one policy, one hash */
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	nhg_sha256_update(hash, base, strlen(base) + 1);
 	nhg_sha256_update(hash, b.ptr, b.len);
 	for (size_t i = 0; i < nhg_yaml_doc_count(doc) && !rc; i++)
 		rc = load_root(&l, nhg_yaml_doc_root(doc, i));

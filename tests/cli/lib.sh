@@ -44,7 +44,25 @@ new_repo() {
 	local d="$TMP/$1"
 	git init -q -b main "$d" && printf '%s' "$d"
 }
-commit_all() { git -C "$1" add -A && git -C "$1" commit -q -m "${2:-change}"; }
+# Commit everything in repository $1 (never an empty path: git -C "" is ".").
+commit_all() {
+	[ -n "$1" ] || { bad "commit_all: no repository given"; return 1; }
+	git -C "$1" add -A && git -C "$1" commit -q -m "${2:-change}"
+}
+
+# Fresh fake credentials: an AWS access key id (critical), and a GitHub token
+# whose CRC-32 checksum is valid (critical) or not (lowered to low).
+akid() { printf 'AKIA%s' "$(LC_ALL=C tr -dc 'A-Z2-7' </dev/urandom | head -c 16)"; }
+ghp_token() {
+	python3 -c 'import random, string, zlib
+a = string.digits + string.ascii_uppercase + string.ascii_lowercase
+body = "".join(random.SystemRandom().choice(a) for _ in range(30))
+c = zlib.crc32(body.encode()); s = ""
+for _ in range(6): s = a[c % 62] + s; c //= 62
+print("ghp_" + body + s)'
+}
+# The date n days from today (UTC), YYYY-MM-DD; n may be negative.
+day() { date -u -d "${1} days" +%F; }
 
 finish() {
 	echo "$T_PASS passed, $T_FAIL failed"

@@ -6,7 +6,6 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # An AWS access key id that no allow-list matches: AKIA + 16 of [A-Z2-7].
-akid() { printf 'AKIA%s' "$(LC_ALL=C tr -dc 'A-Z2-7' </dev/urandom | head -c 16)"; }
 sec() { run nhigate-secrets --format json "$@"; }
 rev() { git -C "$1" rev-parse "$2"; }
 

@@ -1,0 +1,86 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "nhigate/text.h"
+#include "report/json_util.h"
+
+json_t *nhg_rj_str(const char *s)
+{
+	nhg_buf b = NHG_BUF_INIT(1u << 20);
+	json_t *j;
+	if (!s)
+		return json_null();
+	if (nhg_text_is_utf8(s, strlen(s)))
+		return json_string(s);
+	nhg_text_escape(&b, s, strlen(s));
+	j = json_string(b.ptr);
+	nhg_buf_free(&b);
+	return j;
+}
+
+int nhg_rj_write(nhg_buf *out, json_t *root, bool compact, nhg_error *err)
+{
+	char *text;
+	int rc;
+
+	if (!root)
+		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	text = json_dumps(root, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!text)
+		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	if ((rc = nhg_buf_puts(out, text)) == 0)
+		rc = nhg_buf_putc(out, '\n');
+	free(text);
+	return rc ? nhg_error_set(err, rc, "report too large") : 0;
+}
+
+json_t *nhg_rj_controls(const nhg_gfinding *f)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < f->controls.n; i++)
+		json_array_append_new(a, json_string(f->controls.v[i]));
+	return a;
+}
+
+json_t *nhg_rj_subject(const nhg_subject *s)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "repository", nhg_rj_str(s->repository),
+			 "ref", nhg_rj_str(s->ref), "base", nhg_rj_str(s->base), "head",
+			 nhg_rj_str(s->head), "actor", nhg_rj_str(s->actor));
+}
+
+json_t *nhg_rj_gfinding(const nhg_gfinding *f)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "status", json_string(nhg_status_name(f->status)));
+	json_object_set_new(o, "why", f->status == NHG_STATUS_WAIVED ? json_string("waived")
+				      : nhg_rj_str(f->why));
+	json_object_set_new(o, "waiver", f->waiver ? json_string(f->waiver->id) : json_null());
+	json_object_set_new(o, "origin", json_string(nhg_origin_name(f->origin)));
+	json_object_set_new(o, "tool", nhg_rj_str(f->tool));
+	json_object_set_new(o, "rule", nhg_rj_str(f->rule));
+	json_object_set_new(o, "title", nhg_rj_str(f->title));
+	json_object_set_new(o, "severity", json_string(nhg_severity_name(f->severity)));
+	json_object_set_new(o, "path", nhg_rj_str(f->path));
+	json_object_set_new(o, "line", json_integer(f->line));
+	json_object_set_new(o, "column", json_integer(f->column));
+	json_object_set_new(o, "end_column", json_integer(f->end_column));
+	json_object_set_new(o, "commit", nhg_rj_str(f->commit));
+	json_object_set_new(o, "author", nhg_rj_str(f->author));
+	json_object_set_new(o, "date", nhg_rj_str(f->date));
+	json_object_set_new(o, "job", nhg_rj_str(f->job));
+	json_object_set_new(o, "step", nhg_rj_str(f->step));
+	json_object_set_new(o, "message", nhg_rj_str(f->message));
+	json_object_set_new(o, "redacted", nhg_rj_str(f->redacted));
+	json_object_set_new(o, "secret_sha256", f->secret_sha256[0] ? json_string(f->secret_sha256)
+								  : json_null());
+	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	json_object_set_new(o, "help", nhg_rj_str(f->help));
+	json_object_set_new(o, "controls", nhg_rj_controls(f));
+	json_object_set_new(o, "existing", json_boolean(f->existing));
+	json_object_set_new(o, "inline_allowed", json_boolean(f->inline_allowed));
+	return o;
+}

@@ -1,0 +1,25 @@
+/* JSON pieces the report renderers share (internal to lib/report). */
+#ifndef NHG_REPORT_JSON_UTIL_H
+#define NHG_REPORT_JSON_UTIL_H
+
+#include <jansson.h>
+
+#include "nhigate/buf.h"
+#include "nhigate/gate.h"
+
+/* A JSON string of s (bytes that are not UTF-8 as \xNN), or null for NULL. */
+json_t *nhg_rj_str(const char *s);
+
+/* Append root as JSON (indented unless compact) plus a newline; takes root. */
+int nhg_rj_write(nhg_buf *out, json_t *root, bool compact, nhg_error *err);
+
+/* The verdict's view of one finding (no secret: redacted form and hash). */
+json_t *nhg_rj_gfinding(const nhg_gfinding *f);
+
+/* The control ids of f as an array of strings. */
+json_t *nhg_rj_controls(const nhg_gfinding *f);
+
+/* {"repository":..,"ref":..,"base":..,"head":..,"actor":..} */
+json_t *nhg_rj_subject(const nhg_subject *s);
+
+#endif
