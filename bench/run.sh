@@ -11,7 +11,9 @@
 #   planted    nhigate-secrets and secretlint on the files as they were at the
 #              commits that planted a credential (COMMIT12/PATH, ~800 files)
 #   HEAD tree  nhigate-secrets on the HEAD tree (git archive), secretlint on request
-# and scores the findings against the truth file (bench/score.py).
+# and scores the findings against the truth file (bench/score.py); then
+# bench/pipeline.sh (nhigate-pipeline on the corpus) and bench/gate.sh
+# (nhigate-gate on a 10-commit, 50-file pull request).
 # secretlint (npm) is an outside reference; if it cannot be installed the
 # script says so and goes on without it.
 #
@@ -215,3 +217,7 @@ python3 "$BENCH/report.py" "$RES" --markdown-out "$RES/report.md"
 # nhigate-pipeline on the real workflows of the shared corpus
 echo
 BUILD=${BUILD:-build} sh "$BENCH/pipeline.sh"
+
+# nhigate-gate on a typical pull request on top of the same history
+echo
+BUILD=${BUILD:-build} sh "$BENCH/gate.sh"

@@ -410,6 +410,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	nhg_source_git_global_init();
 	for (size_t i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build the demo repository from fixtures/demo (files named N-path are added
-# in commit N) and scan its history with the default rule pack.
+# in commit N; "__" in a name stands for "/") and run the gate on the change
+# its last two commits make, with the default rule pack.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN="$ROOT/${BUILD:-build}"
@@ -12,19 +13,21 @@ export GIT_COMMITTER_NAME="Demo Developer" GIT_COMMITTER_EMAIL="dev@example.org"
 for n in 1 2 3; do
 	for f in "$ROOT"/fixtures/demo/"$n"-*; do
 		name=${f##*/}
-		cp "$f" "$DEMO/repo/${name#*-}"
+		path=$(printf '%s' "${name#*-}" | sed 's|__|/|g')
+		mkdir -p "$DEMO/repo/$(dirname "$path")"
+		cp "$f" "$DEMO/repo/$path"
 	done
 	git -C "$DEMO/repo" add -A
 	git -C "$DEMO/repo" commit -q -m "demo commit $n"
 done
 echo "demo repository: $DEMO/repo (3 commits)"
-echo "\$ nhigate-secrets --range HEAD~2..HEAD"
+echo "\$ nhigate-gate --range HEAD~2..HEAD --report json=verdict.json"
 echo
 cd "$DEMO/repo"
 set +e
-"$BIN/nhigate-secrets" --rules "$ROOT/rules" --range HEAD~2..HEAD
+"$BIN/nhigate-gate" --rules "$ROOT/rules" --range HEAD~2..HEAD --report "json=$DEMO/verdict.json"
 rc=$?
 set -e
 echo
-echo "exit code $rc (1: credentials found; see README for what to do)"
+echo "exit code $rc (1: the merge is blocked); the verdict as JSON: $DEMO/verdict.json"
 [ "$rc" -eq 1 ]

@@ -134,4 +134,12 @@ int nhg_source_git_sides(nhg_git_sides *out, nhg_git_mode mode, const char *spec
 int nhg_source_git_read(struct nhg_buf *out, bool *found, const char *repo, const char *rev,
 			const char *path, nhg_error *err);
 
+/*
+ * Keep libgit2 set up for the life of the process.  Each git function here
+ * sets it up and tears it down again, and the set-up reads the system's CA
+ * certificates (some milliseconds); a binary making several git calls calls
+ * this once first.  Never undone: the process exit ends it.
+ */
+int nhg_source_git_global_init(void);
+
 #endif

@@ -178,3 +178,8 @@ out:
 	git_libgit2_shutdown();
 	return rc;
 }
+
+int nhg_source_git_global_init(void)
+{
+	return git_libgit2_init() < 0 ? NHG_EINTERNAL : 0;
+}

@@ -37,6 +37,35 @@ for tag in block nosecret error empty; do
 	done
 done
 
+t "nhigate-gate itself writes every report for a real change"
+r=$(new_repo real) && [ -n "$r" ] || exit 1
+echo base > "$r/README"; commit_all "$r" base
+git -C "$r" checkout -q -b change
+key=$(akid) tok=$(ghp_token)
+mkdir -p "$r/.github/workflows" "$r/deploy"
+printf 'aws_access_key_id = %s\nGH = "%s"\n' "$key" "$tok" > "$r/deploy/app.env"
+printf 'on: push\npermissions: write-all\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n' \
+	> "$r/.github/workflows/ci.yml"
+commit_all "$r"
+for tag in gate-block gate-breakglass; do
+	cfg=""
+	[ $tag = gate-breakglass ] && cfg="$TMP/bg.yaml" && printf 'policy: {breakglass: {allowed: [ops]}}\n' > "$cfg"
+	run env NHIGATE_BREAKGLASS=INC-7 nhigate-gate --repo "$r" --range main..change --actor ops \
+		${cfg:+--config "$cfg"} --format json \
+		--report sarif="$REPORTS/$tag.sarif.json" \
+		--report gitlab-secret-detection="$REPORTS/$tag.gitlab-secret-detection.json" \
+		--report gitlab-sast="$REPORTS/$tag.gitlab-sast.json" \
+		--report gitlab-codequality="$REPORTS/$tag.gitlab-codequality.json" \
+		--report junit="$REPORTS/$tag.junit.xml" --report text="$REPORTS/$tag.txt" \
+		--report github="$REPORTS/$tag.github.txt" --decision-log "$REPORTS/$tag.log"
+	[ $tag = gate-block ] && expect_rc 1 || expect_rc 0
+	for f in "$REPORTS/$tag".*; do
+		grep -qF -e "$key" -e "$tok" "$f" && bad "secret in $f" || ok
+	done
+	expect_not_in "$out$err" "$key"
+	expect_not_in "$out$err" "$tok"
+done
+
 # validate SCHEMA GLOB-SUFFIX: every $REPORTS/*.SUFFIX against SCHEMA
 validate() {
 	local files=("$REPORTS"/*."$2")
