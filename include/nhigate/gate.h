@@ -227,6 +227,8 @@ int nhg_verdict_add_reason(nhg_verdict *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int nhg_verdict_add_skip(nhg_verdict *v, const char *path, const char *commit,
 			 const char *reason);
+/* Free what a finding holds (not the finding itself). */
+void nhg_gfinding_clear(nhg_gfinding *f);
 /* Append a zeroed finding; the caller fills it with malloc'd strings. */
 int nhg_verdict_new_finding(nhg_verdict *v, nhg_gfinding **out);
 

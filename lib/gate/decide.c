@@ -182,6 +182,36 @@ static int waiver_reasons(nhg_verdict *v)
 	return rc;
 }
 
+/* Identity of a finding for de-duplication: one report of one thing. */
+static int cmp_identity(const void *a, const void *b)
+{
+	const nhg_gfinding *x = a, *y = b;
+	int c;
+	if ((c = strcmp(x->fingerprint, y->fingerprint)) != 0 || (c = strcmp(x->rule, y->rule)) != 0 ||
+	    (c = strcmp(x->path, y->path)) != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->commit ? x->commit : "", y->commit ? y->commit : "");
+}
+
+/* The same finding read twice (a scan and its own JSON given to --findings) counts once. */
+static void dedupe(nhg_verdict *v)
+{
+	size_t keep = 0;
+	if (v->nfindings < 2)
+		return;
+	qsort(v->findings, v->nfindings, sizeof(*v->findings), cmp_identity);
+	for (size_t i = 0; i < v->nfindings; i++) {
+		if (keep && !cmp_identity(&v->findings[keep - 1], &v->findings[i])) {
+			nhg_gfinding_clear(&v->findings[i]);
+			continue;
+		}
+		v->findings[keep++] = v->findings[i];
+	}
+	v->nfindings = keep;
+}
+
 int nhg_verdict_decide(nhg_verdict *v, const nhg_policy *p, const nhg_waivers *w)
 {
 	size_t nblock;
@@ -205,6 +235,7 @@ int nhg_verdict_decide(nhg_verdict *v, const nhg_policy *p, const nhg_waivers *w
 		ws->state = ws->days_left <= 0 ? NHG_WAIVER_EXPIRED : NHG_WAIVER_UNUSED;
 		ws->expiring = ws->days_left > 0 && ws->days_left <= EXPIRING_DAYS;
 	}
+	dedupe(v);
 	for (size_t i = 0; i < v->nfindings; i++)
 		set_status(v, p, &v->findings[i]);
 	for (size_t i = 0; i < v->nwaivers; i++)

@@ -57,7 +57,7 @@ int nhg_verdict_init(nhg_verdict *v)
 	return make_uuid(v->decision_id);
 }
 
-static void gfinding_free(nhg_gfinding *f)
+void nhg_gfinding_clear(nhg_gfinding *f)
 {
 	free(f->tool);
 	free(f->rule);
@@ -84,7 +84,7 @@ void nhg_verdict_free(nhg_verdict *v)
 		free(v->reasons[i]);
 	free(v->reasons);
 	for (size_t i = 0; i < v->nfindings; i++)
-		gfinding_free(&v->findings[i]);
+		nhg_gfinding_clear(&v->findings[i]);
 	free(v->findings);
 	for (size_t i = 0; i < v->nskipped; i++) {
 		free(v->skipped[i].path);

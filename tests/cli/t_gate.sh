@@ -291,6 +291,42 @@ gate --repo "$r" --range main..change2
 expect_rc 0
 expect_jq '[.findings[] | select(.existing == true and .status == "advisory")] | length > 0' true
 
+t "another tool's SARIF gated by --findings, under the same policy and waivers"
+z="$ROOT/fixtures/gate/import/zizmor.sarif"
+gate --findings "$z"
+expect_rc 1
+expect_jq '[.findings[] | select(.status == "blocking") | .origin] | unique' '["external"]'
+expect_jq '[.findings[] | select(.status == "blocking") | .tool] | unique' '["zizmor"]'
+printf 'extends: baseline\n' > "$TMP/baseline.yaml"
+gate --findings "$z" --config "$TMP/baseline.yaml"
+expect_rc 0
+cat > "$TMP/zw.yaml" <<EOF
+waivers:
+  - id: W-Z
+    rule: "zizmor/*"
+    paths: [".github/workflows/**"]
+    owner: team-ci
+    approved_by: security-lead
+    reason: the workflow is being rewritten under the ticket below
+    ticket: CI-7
+    created: $(day -1)
+    expires: $(day 20)
+EOF
+gate --findings "$z" --waivers "$TMP/zw.yaml"
+expect_rc 0
+expect_jq '[.findings[] | .status] | unique' '["waived"]'
+run nhigate-gate --findings "$ROOT/fixtures/gate/import/bad-not-sarif.json"
+expect_rc 2
+
+t "a finding read twice (the scan and its own verdict via --findings) counts once"
+policy_repo twice ""
+r=$R
+printf 'key = %s\n' "$(akid)" > "$r/app.env"; commit_all "$r"
+gate --repo "$r" --range main..change --report json="$TMP/twice.json"
+n=$(printf '%s' "$out" | jq '.findings | length')
+gate --repo "$r" --range main..change --findings "$TMP/twice.json"
+expect_jq '.findings | length' "$n"
+
 t "debt: every waiver by expiry, expired first; --fail-on expired"
 w="waivers:
   - id: W-B
