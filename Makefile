@@ -66,6 +66,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBA)
 
 # The whole suite: unit tests, every rule example, CLI and git tests.
 check: deps
+	@sh scripts/node-deps.sh
 	@$(MAKE) --no-print-directory build
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -91,6 +92,8 @@ install: all
 	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/nhigate/*.h $(DESTDIR)$(PREFIX)/include/nhigate/
 	cp -R rules $(DESTDIR)$(PREFIX)/share/nhigate/
+	install -d $(DESTDIR)$(PREFIX)/share/nhigate/git-hooks
+	install -m 755 integrations/git-hooks/pre-receive $(DESTDIR)$(PREFIX)/share/nhigate/git-hooks/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@REQUIRES@|$(PKGS)|' nhigate.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nhigate.pc
 
@@ -99,3 +102,44 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .PRECIOUS: $(BUILD)/%.o $(BUILD)/tests/%.o
+
+# ---- hardening: fuzz targets, corpus replay, valgrind (fuzz/README.md) ----
+# Every fuzz/fuzz_NAME.c is a libFuzzer target.  `make build` links each with
+# fuzz/replay.c as $(BUILD)/tests/fuzz_NAME, which tests/cli/t_fuzz_replay.sh
+# runs over fuzz/corpus/NAME in `make check` and `make san`.  `make fuzz`
+# builds the real fuzzers with clang into $(FUZZ_BUILD) and runs each for
+# FUZZ_SECONDS (FUZZ_TARGETS picks some).  `make valgrind` runs the unit
+# tests, the corpora and the CLI tests under valgrind memcheck.
+FUZZ_NAMES = $(sort $(patsubst fuzz/fuzz_%.c,%,$(filter-out fuzz/fuzz_common.c,$(wildcard fuzz/fuzz_*.c))))
+FUZZ_HELPER_OBJ = $(BUILD)/fuzz/fuzz_common.o $(BUILD)/fuzz/pipeline.o
+FUZZ_REPLAYS = $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz_%)
+FUZZERS = $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+FUZZ_BUILD ?= $(BUILD)-fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: fuzz fuzzers valgrind
+build: $(FUZZ_REPLAYS)
+
+$(FUZZ_REPLAYS): $(BUILD)/tests/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/replay.o \
+		$(FUZZ_HELPER_OBJ) $(LIBA)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+fuzz:
+	@NHG_DEPS_EXTRA=clang sh scripts/deps.sh
+	@$(MAKE) --no-print-directory fuzzers BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+		EXTRA_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-error" LDFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer"
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
+fuzzers: $(FUZZERS)
+
+$(FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/fuzz_%.o $(FUZZ_HELPER_OBJ) $(LIBA)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+valgrind: deps
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) sh fuzz/valgrind.sh

@@ -107,14 +107,16 @@ int cli_load_catalogue(nhg_catalogue **out, cli_common *c, nhg_error *err)
 
 int cli_write(const char *path, const nhg_buf *b, nhg_error *err)
 {
-	FILE *f = (!path || !strcmp(path, "-")) ? stdout : fopen(path, "wb");
+	/* "/dev/stderr" is the stream itself: opening it would truncate a redirected file */
+	FILE *f = (!path || !strcmp(path, "-")) ? stdout : !strcmp(path, "/dev/stderr") ? stderr :
+		  fopen(path, "wb");
 	int rc = 0;
 	if (!f)
 		return nhg_error_at(err, NHG_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
 	if (fwrite(b->ptr, 1, b->len, f) != b->len || fflush(f) != 0)
 		rc = nhg_error_at(err, NHG_EIO, path ? path : "<stdout>", 0, 0, "write failed: %s",
 				  strerror(errno));
-	if (f != stdout && fclose(f) != 0 && !rc)
+	if (f != stdout && f != stderr && fclose(f) != 0 && !rc)
 		rc = nhg_error_at(err, NHG_EIO, path, 0, 0, "write failed: %s", strerror(errno));
 	return rc;
 }

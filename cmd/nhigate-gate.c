@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "nhigate/clock.h"
 #include "gate_cmds.h"
 #include "nhigate/decision_log.h"
 #include "nhigate/gate.h"
@@ -54,8 +55,14 @@ static const char usage[] =
 	"  --ref REF             the ref being changed (default: from the push, $GITHUB_REF,\n"
 	"                        $CI_COMMIT_REF_NAME), for waivers scoped to refs\n"
 	"  --today YYYY-MM-DD    the date waivers are judged on (default: today, UTC)\n"
+	"  --deadline SECONDS    time budget, start-up included (default: 4 with\n"
+	"                        --pre-receive, else none; 0: none); when it runs out the\n"
+	"                        policy's on_timeout decides (default: block), and logs\n"
 	"  --quiet               no progress on stderr\n"
 	"  --help, --version\n"
+	"\n"
+	"With --pre-receive the report goes to stderr as one line per reason and\n"
+	"finding ('error: ...'; under GitLab each line starts 'GL-HOOK-ERR: ').\n"
 	"\n"
 	"Break-glass: NHIGATE_BREAKGLASS=<reason>, or the push option\n"
 	"nhigate.breakglass=<reason>, lets an actor the policy allows through a block.\n"
@@ -77,6 +84,8 @@ typedef struct options {
 	const char *findings[MAX_FINDINGS_FILES];
 	const char *decision_log;
 	const char *actor, *ref, *today;
+	double deadline;        /* seconds; < 0: the default */
+	bool format_set;
 } options;
 
 static int set_git(options *o, nhg_git_mode mode, const char *spec)
@@ -108,7 +117,7 @@ static int parse_args(options *o, int argc, char **argv)
 {
 	enum { O_RANGE = 256, O_COMMIT, O_STAGED, O_PUSH, O_FINDINGS, O_REPORT, O_FORMAT,
 	       O_OUTPUT, O_LOG, O_REPO, O_CONFIG, O_WAIVERS, O_RULES, O_ACTOR, O_REF, O_TODAY,
-	       O_QUIET, O_HELP, O_VERSION };
+	       O_DEADLINE, O_QUIET, O_HELP, O_VERSION };
 	static const struct option longopts[] = {
 		{ "range", required_argument, NULL, O_RANGE },
 		{ "commit", required_argument, NULL, O_COMMIT },
@@ -126,6 +135,7 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "actor", required_argument, NULL, O_ACTOR },
 		{ "ref", required_argument, NULL, O_REF },
 		{ "today", required_argument, NULL, O_TODAY },
+		{ "deadline", required_argument, NULL, O_DEADLINE },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -137,6 +147,7 @@ static int parse_args(options *o, int argc, char **argv)
 	o->format = NHG_GREPORT_TEXT;
 	o->g.version = NHG_GATE_OPTS_VERSION;
 	o->g.repo = ".";
+	o->deadline = -1;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		rc = 0;
 		switch (opt) {
@@ -153,6 +164,7 @@ static int parse_args(options *o, int argc, char **argv)
 		case O_FORMAT:
 			if (nhg_greport_parse(&o->format, optarg))
 				return cli_usage_error(PROG, "unknown format '%s'", optarg);
+			o->format_set = true;
 			break;
 		case O_OUTPUT: o->c.output = optarg; break;
 		case O_LOG: o->decision_log = optarg; break;
@@ -171,6 +183,14 @@ static int parse_args(options *o, int argc, char **argv)
 				return cli_usage_error(PROG, "--today '%s' is not a date YYYY-MM-DD", optarg);
 			o->today = optarg;
 			break;
+		case O_DEADLINE: {
+			char *end;
+			o->deadline = strtod(optarg, &end);
+			if (!*optarg || *end || !(o->deadline >= 0) || o->deadline > 86400)
+				return cli_usage_error(PROG, "--deadline takes seconds (0-86400), got '%s'",
+						       optarg);
+			break;
+		}
 		case O_QUIET: o->c.quiet = true; break;
 		case O_HELP: fputs(usage, stdout); exit(EXIT_PASS);
 		case O_VERSION: printf("%s %s\n", PROG, NHG_VERSION); exit(EXIT_PASS);
@@ -187,6 +207,13 @@ static int parse_args(options *o, int argc, char **argv)
 	if (!o->g.npaths && !o->g.git && !o->g.nfindings)
 		return cli_usage_error(PROG, "nothing to judge: give PATH..., --range, --commit, "
 				       "--staged, --pre-receive or --findings");
+	/* a hook tells the pusher on stderr, within the server's budget */
+	if (o->g.git == NHG_GIT_PUSH && !o->format_set && !o->c.output) {
+		o->format = NHG_GREPORT_HOOK;
+		o->c.output = "/dev/stderr";
+	}
+	if (o->deadline < 0)
+		o->deadline = o->g.git == NHG_GIT_PUSH ? 4 : 0;
 	return 0;
 }
 
@@ -255,11 +282,43 @@ static int fill_subject(nhg_verdict *v, const options *o)
 	return breakglass_request(v, o);
 }
 
+/* GitLab shows a pusher only the hook's lines that start GL-HOOK-ERR:. */
+static bool under_gitlab(void)
+{
+	static const char *const env[] = { "GL_ID", "GL_PROTOCOL", NULL };
+	return first_env(env) != NULL;
+}
+
+static int prefix_lines(nhg_buf *b, const char *prefix)
+{
+	nhg_buf t = NHG_BUF_INIT(b->max);
+	const char *p = b->ptr;
+	int rc = 0;
+	while (*p && !rc) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		if ((rc = nhg_buf_puts(&t, prefix)) == 0)
+			rc = nhg_buf_put(&t, p, n);
+		p += n;
+	}
+	if (!rc) {
+		nhg_buf_free(b);
+		*b = t;
+	} else {
+		nhg_buf_free(&t);
+	}
+	return rc;
+}
+
 /* Render one report to path ("-": stdout). */
 static int write_report(const nhg_verdict *v, nhg_greport f, const char *path, nhg_error *err)
 {
 	nhg_buf b = NHG_BUF_INIT((size_t)1 << 30);
 	int rc = nhg_report_gate(&b, v, f, NHG_VERSION, err);
+	/* as a hook itself (on stderr); a wrapper that relays the lines prefixes them */
+	if (!rc && f == NHG_GREPORT_HOOK && path && !strcmp(path, "/dev/stderr") && under_gitlab() &&
+	    prefix_lines(&b, "GL-HOOK-ERR: "))
+		rc = nhg_error_set(err, NHG_ENOMEM, "out of memory");
 	if (!rc)
 		rc = cli_write(path, &b, err);
 	nhg_buf_free(&b);
@@ -349,6 +408,7 @@ static int decide(int argc, char **argv)
 	nhg_buf push = NHG_BUF_INIT(0);
 	cli_progress prog = { { 0, 0 }, false };
 	const char *log;
+	uint64_t start = nhg_clock_ns();
 	int rc, errcode = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -361,6 +421,8 @@ static int decide(int argc, char **argv)
 		nhg_verdict_free(&v);
 		return EXIT_INTERNAL;
 	}
+	if (o.deadline > 0)
+		o.g.deadline = start + (uint64_t)(o.deadline * 1e9);
 	if (cli_progress_enabled(&o.c)) {
 		o.g.progress = cli_show_progress;
 		o.g.payload = &prog;

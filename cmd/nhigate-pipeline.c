@@ -206,6 +206,7 @@ int main(int argc, char **argv)
 	run.cat = cat;
 	run.scanner = scanner;
 	run.platform = platform;
+	run.deadline = 0;
 	if (git) {
 		/* a push's ref updates arrive on stdin, as git hands them to the hook */
 		nhg_buf in = NHG_BUF_INIT(0);

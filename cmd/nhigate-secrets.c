@@ -167,7 +167,7 @@ static int run_source(const options *o, nhg_scanner *scanner, const nhg_source_o
 		      nhg_result *result, nhg_error *err)
 {
 	nhg_scan_source src = { o->git, o->spec, o->diff, (const char *const *)o->paths,
-				(size_t)o->npaths, so, NULL, NULL };
+				(size_t)o->npaths, so, NULL, NULL, 0 };
 	cli_progress prog = { { 0, 0 }, false };
 	nhg_buf in = NHG_BUF_INIT(0);
 	int rc = 0;

@@ -3,7 +3,7 @@
 # install what is missing; otherwise print the exact command and fail.
 set -eu
 
-pkgs="gcc make pkg-config git jq python3 libgit2-dev libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev zlib1g-dev python3-jsonschema"
+pkgs="gcc make pkg-config git jq python3 libgit2-dev libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev zlib1g-dev python3-jsonschema rsync shellcheck"
 [ "${NHG_DEPS_EXTRA:-}" = "" ] || pkgs="$pkgs $NHG_DEPS_EXTRA"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -39,6 +39,7 @@ typedef struct nhg_policy {
 	bool inline_allow;      /* nhigate:allow markers make a finding advisory */
 	unsigned max_waiver_days;
 	bool enforce;           /* false: report-only, a block exits 0 */
+	bool timeout_block;     /* on_timeout: block (default) or allow */
 	nhg_strlist breakglass_allowed;   /* globs of actors; empty: nobody */
 	char *breakglass_pattern;         /* PCRE2 the reason must match, or NULL */
 	nhg_policy_override *overrides;
@@ -201,6 +202,7 @@ typedef struct nhg_verdict {
 	nhg_decision decision;
 	bool enforce;            /* copy of the policy's */
 	bool would_block;        /* report-only: the policy would have blocked */
+	bool timed_out;          /* the time budget ran out: not everything was scanned */
 	char **reasons;
 	size_t nreasons, capreasons;
 	nhg_subject subject;
@@ -293,6 +295,7 @@ typedef struct nhg_gate_opts {
 	size_t nrules;
 	const char *const *findings;  /* --findings files */
 	size_t nfindings;
+	uint64_t deadline;            /* nhg_clock_ns() value the scan stops at; 0: none */
 	/* progress of the secrets scan; may be NULL */
 	void (*progress)(const nhg_stats *stats, size_t nfindings, void *payload);
 	void *payload;

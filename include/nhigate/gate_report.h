@@ -17,7 +17,8 @@ typedef enum {
 	NHG_GREPORT_GITLAB_CODEQUALITY,  /* Code Climate subset GitLab reads */
 	NHG_GREPORT_JUNIT,
 	NHG_GREPORT_GITHUB,              /* workflow commands (annotations) */
-	NHG_GREPORT_TEXT
+	NHG_GREPORT_TEXT,
+	NHG_GREPORT_HOOK                 /* one line per reason and finding, for a pusher */
 } nhg_greport;
 
 /* The format named name ("sarif", ...): 0, or NHG_EUSAGE. */
@@ -40,6 +41,7 @@ int nhg_report_gate_codequality(nhg_buf *out, const nhg_verdict *v, const char *
 int nhg_report_gate_junit(nhg_buf *out, const nhg_verdict *v, const char *version, nhg_error *err);
 int nhg_report_gate_github(nhg_buf *out, const nhg_verdict *v, const char *version, nhg_error *err);
 int nhg_report_gate_text(nhg_buf *out, const nhg_verdict *v, const char *version, nhg_error *err);
+int nhg_report_gate_hook(nhg_buf *out, const nhg_verdict *v, const char *version, nhg_error *err);
 
 /* GitHub: the Markdown job summary (for $GITHUB_STEP_SUMMARY). */
 int nhg_report_github_summary(nhg_buf *out, const nhg_verdict *v, nhg_error *err);

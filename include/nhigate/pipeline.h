@@ -170,6 +170,7 @@ typedef struct nhg_pipeline_run {
 	const nhg_catalogue *cat;
 	struct nhg_scanner *scanner;
 	nhg_platform platform;       /* every YAML file is this platform, or UNKNOWN */
+	uint64_t deadline;           /* nhg_clock_ns() value to stop at (NHG_ESTOP); 0: none */
 } nhg_pipeline_run;
 
 /*

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nhigate/buf.h"
 #include "nhigate/error.h"
@@ -100,11 +101,13 @@ typedef struct nhg_scan_source {
 	/* called before each unit, e.g. to show progress; may be NULL */
 	void (*progress)(const nhg_stats *stats, size_t nfindings, void *payload);
 	void *payload;
+	uint64_t deadline;           /* nhg_clock_ns() value to stop at; 0: none */
 } nhg_scan_source;
 
 /*
  * Scan src with scanner into out: every match a finding, every skip and
- * every line a rule could not finish (regex limits) a skipped entry.
+ * every line a rule could not finish (regex limits) a skipped entry.  When
+ * the deadline passes the scan stops with NHG_ESTOP (what was found is kept).
  */
 int nhg_source_scan(nhg_result *out, nhg_scanner *scanner, const nhg_scan_source *src,
 		    nhg_error *err);
@@ -141,5 +144,20 @@ int nhg_source_git_read(struct nhg_buf *out, bool *found, const char *repo, cons
  * this once first.  Never undone: the process exit ends it.
  */
 int nhg_source_git_global_init(void);
+
+/*
+ * Write the directory dir of revision rev ("" or NULL: the whole tree) of
+ * the repository at or above repo into a new private directory (mkdtemp,
+ * mode 0700, under $TMPDIR or /tmp) and set *out to its path (malloc'd),
+ * which the caller removes with nhg_source_git_export_remove.  Only files
+ * and directories are written: a symbolic link or a submodule in dir is
+ * NHG_EINPUT, as are more than 10,000 entries, 64 MiB or 16 levels.  An
+ * unknown revision, or one without dir as a directory, is NHG_EUSAGE.  On
+ * failure nothing is left on disk and *out is untouched.
+ */
+int nhg_source_git_export(char **out, const char *repo, const char *rev, const char *dir,
+			  nhg_error *err);
+/* Remove a directory made by nhg_source_git_export, then free path; NULL is harmless. */
+void nhg_source_git_export_remove(char *path);
 
 #endif

@@ -214,7 +214,7 @@ static void dedupe(nhg_verdict *v)
 
 int nhg_verdict_decide(nhg_verdict *v, const nhg_policy *p, const nhg_waivers *w)
 {
-	size_t nblock;
+	size_t nblock, nskip;
 	int rc;
 
 	v->enforce = p->enforce;
@@ -247,13 +247,20 @@ int nhg_verdict_decide(nhg_verdict *v, const nhg_policy *p, const nhg_waivers *w
 	if (v->decision == NHG_DECISION_ERROR)
 		return 0;
 	nblock = nhg_verdict_count(v, NHG_STATUS_BLOCKING);
-	v->decision = nblock || (v->nskipped && p->skipped_block) ? NHG_DECISION_BLOCK
-								   : NHG_DECISION_PASS;
+	/* the time budget's own entry is judged by on_timeout, the rest by skipped */
+	nskip = v->nskipped - (v->timed_out ? 1 : 0);
+	v->decision = nblock || (nskip && p->skipped_block) || (v->timed_out && p->timeout_block)
+		      ? NHG_DECISION_BLOCK : NHG_DECISION_PASS;
 	if (nblock && (rc = blocking_reasons(v, nblock)) != 0)
 		return rc;
-	if (v->nskipped &&
-	    (rc = nhg_verdict_add_reason(v, "%zu item%s could not be scanned%s", v->nskipped,
-					 v->nskipped == 1 ? "" : "s",
+	if (v->timed_out &&
+	    (rc = nhg_verdict_add_reason(v, "the time budget ran out before the scan finished%s",
+					 p->timeout_block ? " (fail closed: policy on_timeout: block)"
+							  : " (allowed unscanned by policy on_timeout: allow)")))
+		return rc;
+	if (nskip &&
+	    (rc = nhg_verdict_add_reason(v, "%zu item%s could not be scanned%s", nskip,
+					 nskip == 1 ? "" : "s",
 					 p->skipped_block ? " (fail closed: policy skipped: block)"
 							  : " (allowed by policy skipped: warn)")))
 		return rc;

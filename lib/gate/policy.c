@@ -25,6 +25,7 @@ void nhg_policy_init(nhg_policy *p)
 	p->inline_allow = true;
 	p->max_waiver_days = 90;
 	p->enforce = true;
+	p->timeout_block = true;
 }
 
 static void strlist_free(nhg_strlist *l)
@@ -213,6 +214,13 @@ static int load_key(nhg_policy *p, const nhg_yaml_node *k, const nhg_yaml_node *
 		}
 		return bad(file, v, err, "'skipped' must be block or warn");
 	}
+	if (nhg_yaml_is(k, "on_timeout")) {
+		if (nhg_yaml_is(v, "block") || nhg_yaml_is(v, "allow")) {
+			p->timeout_block = nhg_yaml_is(v, "block");
+			return 0;
+		}
+		return bad(file, v, err, "'on_timeout' must be block or allow");
+	}
 	if (nhg_yaml_is(k, "max_waiver_days")) {
 		const char *s = nhg_yaml_str(v);
 		char *end;
@@ -231,8 +239,8 @@ static int load_key(nhg_policy *p, const nhg_yaml_node *k, const nhg_yaml_node *
 	if (nhg_yaml_is(k, "decision_log"))
 		return replace_str(&p->decision_log, v, file, "decision_log", err);
 	return bad(file, k, err, "unknown key in policy (extends, block_on, block_existing, "
-		   "skipped, inline_allow, max_waiver_days, enforce, breakglass, overrides, "
-		   "decision_log)");
+		   "skipped, on_timeout, inline_allow, max_waiver_days, enforce, breakglass, "
+		   "overrides, decision_log)");
 }
 
 int nhg_policy_load(nhg_policy *p, const nhg_yaml_node *extends, const nhg_yaml_node *node,

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "nhigate/buf.h"
+#include "nhigate/clock.h"
 #include "nhigate/config.h"
 #include "nhigate/gate.h"
 #include "nhigate/hash.h"
@@ -53,8 +54,8 @@ static int scan(nhg_verdict *v, const nhg_gate_opts *o, const nhg_config *cfg,
 	nhg_scan_opts sco = NHG_SCAN_OPTS_INIT;
 	nhg_scanner *scanner = NULL;
 	nhg_scan_source src = { o->git, o->spec, NULL, o->paths, o->npaths, &so, o->progress,
-				o->payload };
-	nhg_pipeline_run run = { cat, NULL, NHG_PLATFORM_UNKNOWN };
+				o->payload, o->deadline };
+	nhg_pipeline_run run = { cat, NULL, NHG_PLATFORM_UNKNOWN, o->deadline };
 	nhg_result sr;
 	nhg_presult pr;
 	int rc;
@@ -81,6 +82,14 @@ static int scan(nhg_verdict *v, const nhg_gate_opts *o, const nhg_config *cfg,
 				rc = nhg_pipeline_run_paths(&pr, &run, pp, n, err);
 			free(pp);
 		}
+	}
+	/* out of time: keep what was found, and say the rest was not scanned */
+	if (rc == NHG_ESTOP && nhg_clock_passed(o->deadline)) {
+		v->timed_out = true;
+		rc = nhg_verdict_add_skip(v, "", NULL, "the time budget (--deadline) ran out before "
+					  "the scan finished");
+		if (rc)
+			rc = nhg_error_set(err, rc, "out of memory");
 	}
 	if (!rc) {
 		nhg_result_sort(&sr);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "nhigate/buf.h"
+#include "nhigate/clock.h"
 #include "nhigate/dir.h"
 #include "nhigate/pipeline.h"
 #include "nhigate/source.h"
@@ -23,7 +24,10 @@ typedef struct run_ctx {
 static int check_bytes(const run_ctx *x, nhg_platform p, const char *path, const char *data,
 		       size_t len, nhg_presult *r, nhg_error *err)
 {
-	int rc = nhg_pipeline_check_in(x->run->cat, p, x->repo_root, path, data, len, r, err);
+	int rc;
+	if (nhg_clock_passed(x->run->deadline))
+		return nhg_error_set(err, NHG_ESTOP, "the time budget ran out");
+	rc = nhg_pipeline_check_in(x->run->cat, p, x->repo_root, path, data, len, r, err);
 	if (!rc && x->run->scanner)
 		rc = nhg_pipeline_secrets(x->run->cat, x->run->scanner, path, data, len, r, err);
 	return rc;

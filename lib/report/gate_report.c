@@ -12,6 +12,7 @@ static const char *const names[] = {
 	[NHG_GREPORT_JUNIT] = "junit",
 	[NHG_GREPORT_GITHUB] = "github",
 	[NHG_GREPORT_TEXT] = "text",
+	[NHG_GREPORT_HOOK] = "hook",
 };
 
 #define NNAMES (sizeof(names) / sizeof(names[0]))
@@ -43,6 +44,7 @@ int nhg_report_gate(nhg_buf *out, const nhg_verdict *v, nhg_greport f, const cha
 	case NHG_GREPORT_JUNIT: return nhg_report_gate_junit(out, v, version, err);
 	case NHG_GREPORT_GITHUB: return nhg_report_gate_github(out, v, version, err);
 	case NHG_GREPORT_TEXT: return nhg_report_gate_text(out, v, version, err);
+	case NHG_GREPORT_HOOK: return nhg_report_gate_hook(out, v, version, err);
 	}
 	return nhg_error_set(err, NHG_EUSAGE, "unknown report format %d", (int)f);
 }

@@ -85,8 +85,19 @@ static int todo(nhg_buf *out, const nhg_verdict *v)
 	return rc;
 }
 
+/* Control bytes from paths or messages would drive the reader's terminal: '?'. */
+static void scrub(nhg_buf *out, size_t from)
+{
+	for (size_t i = from; i < out->len; i++) {
+		unsigned char c = (unsigned char)out->ptr[i];
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
+			out->ptr[i] = '?';
+	}
+}
+
 int nhg_report_gate_text(nhg_buf *out, const nhg_verdict *v, const char *version, nhg_error *err)
 {
+	size_t from = out->len;
 	int rc;
 
 	(void)version;
@@ -125,5 +136,6 @@ int nhg_report_gate_text(nhg_buf *out, const nhg_verdict *v, const char *version
 				    v->policy_sha256, v->profile ? ", profile " : "",
 				    v->profile ? v->profile : "", nhg_severity_name(v->block_on),
 				    v->decision_id, v->timestamp);
+	scrub(out, from);
 	return rc ? nhg_error_set(err, rc, "report too large") : 0;
 }

@@ -1,6 +1,7 @@
 /*
- * Git sources: open the repository (searching upwards from opts->repo), set
- * libgit2's memory bounds, and run one mode.
+ * Git sources: open the repository (searching upwards from opts->repo, or
+ * GIT_DIR; with a pre-receive hook's quarantined objects), set libgit2's
+ * memory bounds, and run one mode.
  *
  * libgit2's options are process-wide; we set the same bounded values on
  * every call.  The object cache is turned off: a history scan reads each
@@ -12,6 +13,7 @@
  * read, as git itself does.  Nothing of ours is global: all state lives in
  * the nhg_gitctx of the call.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +75,190 @@ static int scan_staged(nhg_gitctx *c)
 	return rc;
 }
 
+/*
+ * The pushed objects of a pre-receive hook.  git keeps them in a quarantine
+ * directory until every hook has accepted the push; no ref and no
+ * alternates file names it, only the hook's environment: GIT_OBJECT_DIRECTORY
+ * (the quarantine, which GIT_QUARANTINE_PATH repeats) and
+ * GIT_ALTERNATE_OBJECT_DIRECTORIES (the repository's own objects).  libgit2
+ * 1.5 reads these only under GIT_REPOSITORY_OPEN_FROM_ENV, which splits the
+ * list at every ':' without undoing git's quoting of entries that contain
+ * one, so we add each directory to the opened repository's object database
+ * ourselves, as an alternate searched after its own objects.  The
+ * repository's own object directory and repeats are left out.
+ */
+#define ENV_PATH_MAX PATH_MAX /* realpath(3) writes up to PATH_MAX bytes */
+
+typedef struct env_dirs {
+	char seen[8][ENV_PATH_MAX]; /* real paths already in the database */
+	size_t nseen;
+} env_dirs;
+
+static int octal_digit(char ch)
+{
+	return ch >= '0' && ch <= '7';
+}
+
+/*
+ * A double-quoted entry at s with C escapes (\\ \" \a \b \f \n \r \t \v
+ * \ooo), as git writes an entry that contains the separator: 1 when it is
+ * one (*end then points just past the closing quote), 0 when s is not
+ * quoted that way, -1 when the entry does not fit in outlen or holds NUL.
+ */
+static int env_unquote(char *out, size_t outlen, const char *s, const char **end)
+{
+	static const char from[] = "abfnrtv\\\"", to[] = "\a\b\f\n\r\t\v\\\"";
+	const char *q = s + 1;
+	size_t n = 0;
+
+	if (*s != '"')
+		return 0;
+	while (*q && *q != '"') {
+		char ch = *q++;
+		if (ch == '\\') {
+			const char *hit = *q ? strchr(from, *q) : NULL;
+			if (hit) {
+				ch = to[hit - from];
+				q++;
+			} else if (q[0] >= '0' && q[0] <= '3' && octal_digit(q[1]) &&
+				   octal_digit(q[2])) {
+				ch = (char)(((q[0] - '0') << 6) | ((q[1] - '0') << 3) | (q[2] - '0'));
+				q += 3;
+			} else {
+				return 0;
+			}
+		}
+		if (!ch || n + 1 >= outlen)
+			return -1;
+		out[n++] = ch;
+	}
+	if (*q != '"' || (q[1] && q[1] != ':'))
+		return 0;
+	out[n] = '\0';
+	*end = q + 1;
+	return 1;
+}
+
+/*
+ * One entry of a ':'-separated path list written by git, plain or quoted,
+ * into out (NUL-terminated); *p moves past it and its separator.  Broken
+ * quoting is read as a plain entry, as git reads it.  -1 when the entry
+ * does not fit in outlen.
+ */
+static int env_list_entry(char *out, size_t outlen, const char **p)
+{
+	const char *end = NULL;
+	int q = env_unquote(out, outlen, *p, &end);
+	size_t n;
+
+	if (q < 0)
+		return -1;
+	if (!q) {
+		n = strcspn(*p, ":");
+		if (n >= outlen)
+			return -1;
+		memcpy(out, *p, n);
+		out[n] = '\0';
+		end = *p + n;
+	}
+	*p = *end ? end + 1 : end;
+	return 0;
+}
+
+/* Add dir as an alternate unless it is already in the database. */
+static int env_add_dir(nhg_gitctx *c, env_dirs *d, const char *dir, const char *var)
+{
+	char real[ENV_PATH_MAX];
+	int rc;
+
+	if (!*dir || *dir == '#')  /* empty entries and comments, as git skips them */
+		return 0;
+	if (!realpath(dir, real))
+		return nhg_error_set(c->err, NHG_EGIT,
+				     "%s names %s, which cannot be opened", var, dir);
+	for (size_t i = 0; i < d->nseen; i++)
+		if (!strcmp(d->seen[i], real))
+			return 0;
+	if (d->nseen == sizeof(d->seen) / sizeof(d->seen[0]))
+		return nhg_error_set(c->err, NHG_ELIMIT,
+				     "more than %zu object directories in the environment",
+				     sizeof(d->seen) / sizeof(d->seen[0]));
+	memcpy(d->seen[d->nseen++], real, strlen(real) + 1);
+	if ((rc = git_odb_add_disk_alternate(c->odb, real)) != 0)
+		return nhg_gitsrc_fail(c, rc, "cannot add an object directory from the environment");
+	return 0;
+}
+
+static int env_alternates(nhg_gitctx *c)
+{
+	const char *quarantine = getenv("GIT_QUARANTINE_PATH");
+	const char *objdir = getenv("GIT_OBJECT_DIRECTORY");
+	const char *alts = getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	char own[ENV_PATH_MAX], entry[ENV_PATH_MAX];
+	env_dirs *d;
+	int rc = 0;
+
+	if (!(quarantine && *quarantine) && !(objdir && *objdir) && !(alts && *alts))
+		return 0;
+	if (!(d = calloc(1, sizeof(*d))))
+		return nhg_error_set(c->err, NHG_ENOMEM, "out of memory");
+	if (snprintf(own, sizeof(own), "%sobjects", git_repository_commondir(c->repo)) <
+	    (int)sizeof(own) && realpath(own, d->seen[0]))
+		d->nseen = 1;
+	if (objdir && *objdir)
+		rc = env_add_dir(c, d, objdir, "GIT_OBJECT_DIRECTORY");
+	if (!rc && quarantine && *quarantine)
+		rc = env_add_dir(c, d, quarantine, "GIT_QUARANTINE_PATH");
+	for (const char *p = alts ? alts : ""; !rc && *p;) {
+		if (env_list_entry(entry, sizeof(entry), &p) < 0)
+			rc = nhg_error_set(c->err, NHG_EGIT,
+					   "GIT_ALTERNATE_OBJECT_DIRECTORIES: an entry is too long "
+					   "or badly quoted");
+		else
+			rc = env_add_dir(c, d, entry, "GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	}
+	free(d);
+	return rc;
+}
+
+/*
+ * The directory to open: dir, except that the default "." yields to
+ * GIT_DIR as git's own commands do (a hook on GitHub Enterprise Server runs
+ * outside the repository and finds it through GIT_DIR).
+ */
+static const char *repo_dir(const char *dir, unsigned *flags)
+{
+	const char *gitdir = getenv("GIT_DIR");
+
+	if (strcmp(dir, ".") || !gitdir || !*gitdir)
+		return dir;
+	*flags |= GIT_REPOSITORY_OPEN_NO_SEARCH;
+	return gitdir;
+}
+
 int nhg_gitsrc_open(nhg_gitctx *c, const char *dir)
 {
-	int rc = git_repository_open_ext(&c->repo, dir, 0, NULL);
+	unsigned flags = 0;
+	const char *path = repo_dir(dir, &flags);
+	int rc = git_repository_open_ext(&c->repo, path, flags, NULL);
 
 	if (rc == GIT_ENOTFOUND)
 		return nhg_error_set(c->err, NHG_EUSAGE,
-				     "not a git repository (or any parent): %s", dir);
-	if (rc)
+				     "not a git repository (or any parent): %s", path);
+	if (rc) {
+		const git_error *e = git_error_last();
+		/* libgit2 1.5 knows SHA-1 object names only: refuse, never guess */
+		if (e && e->message && strstr(e->message, "objectformat"))
+			return nhg_error_set(c->err, NHG_EUSAGE,
+					     "%s is a SHA-256 repository (extensions.objectformat); "
+					     "this build's libgit2 reads SHA-1 repositories only",
+					     path);
 		return nhg_gitsrc_fail(c, rc, "cannot open the repository");
+	}
 	if ((rc = git_repository_odb(&c->odb, c->repo)) != 0)
 		return nhg_gitsrc_fail(c, rc, "cannot open the object database");
+	if ((rc = env_alternates(c)) != 0)
+		return rc;
 	c->shallow = git_repository_is_shallow(c->repo) == 1;
 	return c->shallow ? nhg_gitsrc_load_shallow(c) : 0;
 }

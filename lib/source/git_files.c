@@ -86,7 +86,14 @@ static int trees(nhg_gitctx *c, nhg_git_mode mode, const char *spec, git_tree **
 		if ((rc = nhg_gitsrc_resolve(c, &a, left)) != 0 ||
 		    (rc = nhg_gitsrc_resolve(c, &b, spec)) != 0)
 			return rc;
-		if ((rc = git_merge_base(&mb, c->repo, &a, &b)) == GIT_ENOTFOUND)
+		rc = git_merge_base(&mb, c->repo, &a, &b);
+		/* past a shallow boundary, unrelated and cut-off histories look alike */
+		if (rc && c->shallow)
+			return nhg_error_set(c->err, NHG_EUSAGE,
+					     "the merge base of the range is not in this shallow "
+					     "clone; deepen it (git fetch --unshallow, or "
+					     "fetch-depth: 0 in actions/checkout)");
+		if (rc == GIT_ENOTFOUND)
 			return tree_of(c, now, &b); /* unrelated histories: all of B is new */
 		if (rc)
 			return nhg_gitsrc_fail(c, rc, "cannot find the merge base of the range");

@@ -183,6 +183,26 @@ int nhg_gitsrc_walk_shallow(nhg_gitctx *c, const git_oid *tips, size_t ntips,
 	for (size_t i = 0; i < ntips && !rc; i++)
 		rc = post_order(c, &s, &tips[i], &order);
 	nhg_oidset_free(&s);
+	/*
+	 * A range that reaches a boundary commit with parents goes on past what
+	 * the clone holds: the commits beyond could bring anything, so refuse.
+	 */
+	for (size_t i = 0; i < order.n && !rc && hide; i++) {
+		git_commit *commit;
+		if (!nhg_oidset_get(&c->boundary, &order.v[i]))
+			continue;
+		if ((rc = lookup(c, &commit, &order.v[i])) != 0)
+			break;
+		if (git_commit_parentcount(commit) > 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof(hex), &order.v[i]);
+			rc = nhg_error_set(c->err, NHG_EUSAGE,
+					   "the range goes past commit %.12s, where this shallow "
+					   "clone ends; deepen it (git fetch --unshallow, or "
+					   "fetch-depth: 0 in actions/checkout)", hex);
+		}
+		git_commit_free(commit);
+	}
 	for (size_t i = 0; i < order.n && !rc; i++)
 		rc = nhg_gitsrc_commit(c, &order.v[i]);
 	free(order.v);

@@ -187,6 +187,33 @@ static bool all_zero(const char *hex, size_t n)
 	return strspn(hex, "0") >= n;
 }
 
+/*
+ * The commit a pushed object stands for: a commit itself, or what an
+ * annotated tag (or a chain of them) names.  A tree or a blob (or a tag of one)
+ * brings content no commit walk covers: refused, never skipped.
+ */
+static int peel_pushed(nhg_gitctx *c, git_oid *id, const char *ref)
+{
+	git_object *obj = NULL, *commit = NULL;
+	int grc = git_object_lookup(&obj, c->repo, id, GIT_OBJECT_ANY);
+
+	if (grc)
+		return nhg_gitsrc_fail(c, grc, "cannot read a pushed object");
+	if (git_object_type(obj) == GIT_OBJECT_COMMIT) {
+		git_object_free(obj);
+		return 0;
+	}
+	grc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (grc)
+		return nhg_error_set(c->err, NHG_EUSAGE,
+				     "%s: the push points it at a tree or a blob (or a tag of one), "
+				     "which cannot be judged as commits", ref);
+	git_oid_cpy(id, git_object_id(commit));
+	git_object_free(commit);
+	return 0;
+}
+
 int nhg_gitsrc_push_lines(nhg_gitctx *c, const char *spec,
 			  int (*fn)(nhg_gitctx *c, const git_oid *old, const git_oid *new_id,
 				    void *payload),
@@ -225,7 +252,11 @@ int nhg_gitsrc_push_lines(nhg_gitctx *c, const char *spec,
 			if ((!created && git_oid_fromstr(&o, oldhex) < 0) || git_oid_fromstr(&n, newhex) < 0)
 				return nhg_error_at(c->err, NHG_EINPUT, "<pre-receive>", (int)lineno, 0,
 						    "invalid object id");
-			rc = fn(c, created ? NULL : &o, &n, payload);
+			rc = peel_pushed(c, &n, ref);
+			if (!rc && !created)
+				rc = peel_pushed(c, &o, ref);
+			if (!rc)
+				rc = fn(c, created ? NULL : &o, &n, payload);
 		}
 		p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "nhigate/buf.h"
+#include "nhigate/clock.h"
 #include "nhigate/source.h"
 
 typedef struct scan_ctx {
@@ -31,6 +32,8 @@ static int on_unit(const nhg_unit *u, void *payload)
 {
 	scan_ctx *x = payload;
 	nhg_scan_cb cb = { on_match, on_limit, x };
+	if (nhg_clock_passed(x->src->deadline))
+		return nhg_error_set(x->err, NHG_ESTOP, "the time budget ran out");
 	if (x->src->progress)
 		x->src->progress(&x->result->stats, x->result->nfindings, x->src->payload);
 	return nhg_scanner_scan(x->scanner, u, &cb, x->err);
