@@ -1,16 +1,23 @@
-/* nhigate-rules: lint, test, list and explain rule packs. */
+/*
+ * nhigate-rules: lint, test, list and explain rule packs; the control
+ * matrix they evidence; and what a change of rule packs does to a verdict.
+ */
 #include <getopt.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common.h"
+#include "nhigate/gate_diff.h"
 #include "nhigate/scan.h"
+#include "nhigate/source.h"
 #include "nhigate/text.h"
 
 static const char usage[] =
 	"usage: nhigate-rules [OPTIONS] COMMAND [ARGS]\n"
+	"       nhigate-rules diff OLD NEW (PATH... | --range A..B | --commit REV) [OPTIONS]\n"
 	"\n"
 	"Lint and test rule packs before they are rolled out.\n"
 	"\n"
@@ -19,12 +26,33 @@ static const char usage[] =
 	"  test [ID...]  run every rule's match/nomatch examples; ends 'N passed, N failed'\n"
 	"  list          print one rule or pipeline check id per line\n"
 	"  explain ID    print a rule or check: what it finds, severity, controls, fix\n"
+	"  controls      the control ids against the rules and checks that evidence\n"
+	"                them, and the controls nothing covers (--format text|json|md)\n"
+	"  diff OLD NEW  run the gate over the same input with the OLD and the NEW rule\n"
+	"                packs and show the findings that appear, disappear or change\n"
+	"                severity or status, per rule, and the verdict before and after;\n"
+	"                exit 1 when NEW would newly block (--format text|json)\n"
+	"\n"
+	"OLD and NEW are rule pack directories, or revisions of one in the repository:\n"
+	"REV:DIR (main:rules), or REV alone for REV:rules.\n"
 	"\n"
 	"Options:\n"
-	"  --rules PATH  rule pack directory or file (repeatable; default: installed packs)\n"
-	"  --quiet       print only failures and the summary\n"
-	"  --help        show this help\n"
-	"  --version     show the version\n";
+	"  --rules PATH     rule pack directory or file (repeatable; default: installed packs)\n"
+	"  --format FORMAT  controls: text, json or md; diff: text or json\n"
+	"  --output FILE    write controls or diff output to FILE\n"
+	"  --quiet          print only failures and the summary\n"
+	"  --help           show this help\n"
+	"  --version        show the version\n"
+	"\n"
+	"diff options:\n"
+	"  --range A..B     judge a change (A the target branch) instead of paths\n"
+	"  --commit REV     judge one commit against its first parent\n"
+	"  --repo DIR       repository of the change and of REV:DIR (default: .)\n"
+	"  --config FILE    configuration instead of the repository's .nhigate.yaml\n"
+	"  --waivers FILE   waivers instead of the repository's .nhigate/waivers.yaml\n"
+	"\n"
+	"Exit: 0 pass; 1 test failures, or diff: NEW newly blocks; 2 usage or input\n"
+	"      error; 3 internal error.\n";
 
 #define PROG "nhigate-rules"
 #define LINT_SUBJECT 4000
@@ -240,69 +268,260 @@ static int cmd_explain(nhg_rulepack *pack, const nhg_catalogue *cat, const char 
 	return EXIT_PASS;
 }
 
-int main(int argc, char **argv)
+typedef struct options {
+	cli_common c;
+	const char *cmd;
+	char **args;            /* the command's arguments */
+	int nargs;
+	nhg_git_mode git;
+	const char *spec;       /* --range / --commit */
+	const char *repo, *config, *waivers;
+} options;
+
+static int parse_args(options *o, int argc, char **argv)
 {
+	enum { O_RULES = 256, O_QUIET, O_HELP, O_VERSION, O_FORMAT, O_OUTPUT, O_RANGE, O_COMMIT,
+	       O_REPO, O_CONFIG, O_WAIVERS };
 	static const struct option longopts[] = {
-		{ "rules", required_argument, NULL, 'r' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "rules", required_argument, NULL, O_RULES },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "range", required_argument, NULL, O_RANGE },
+		{ "commit", required_argument, NULL, O_COMMIT },
+		{ "repo", required_argument, NULL, O_REPO },
+		{ "config", required_argument, NULL, O_CONFIG },
+		{ "waivers", required_argument, NULL, O_WAIVERS },
 		{ NULL, 0, NULL, 0 }
 	};
-	cli_common c = { .prog = PROG };
-	nhg_error err = NHG_ERROR_INIT;
-	nhg_rulepack *pack = NULL;
-	nhg_catalogue *cat = NULL;
-	nhg_scanner *s = NULL;
-	const char *cmd;
-	int opt, rc;
+	bool diff_opts = false;
+	int opt;
 
+	o->c.prog = PROG;
 	while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'r':
-			if (c.nrules == MAX_RULE_DIRS)
+		case O_RULES:
+			if (o->c.nrules == MAX_RULE_DIRS)
 				return cli_usage_error(PROG, "too many --rules");
-			c.rules[c.nrules++] = optarg;
+			o->c.rules[o->c.nrules++] = optarg;
 			break;
 		case 'q':
-			c.quiet = true;
-			break;
+		case O_QUIET: o->c.quiet = true; break;
 		case 'h':
-			fputs(usage, stdout);
-			return EXIT_PASS;
-		case 'V':
-			printf("%s %s\n", PROG, NHG_VERSION);
-			return EXIT_PASS;
-		default:
-			return cli_usage_error(PROG, "invalid option");
+		case O_HELP: fputs(usage, stdout); exit(EXIT_PASS);
+		case O_VERSION: printf("%s %s\n", PROG, NHG_VERSION); exit(EXIT_PASS);
+		case O_FORMAT: o->c.format = optarg; break;
+		case O_OUTPUT: o->c.output = optarg; break;
+		case O_RANGE:
+		case O_COMMIT:
+			if (o->git)
+				return cli_usage_error(PROG, "give one of --range and --commit");
+			o->git = opt == O_RANGE ? NHG_GIT_RANGE : NHG_GIT_COMMIT;
+			o->spec = optarg;
+			diff_opts = true;
+			break;
+		case O_REPO: o->repo = optarg; diff_opts = true; break;
+		case O_CONFIG: o->config = optarg; diff_opts = true; break;
+		case O_WAIVERS: o->waivers = optarg; diff_opts = true; break;
+		default: return cli_usage_error(PROG, "invalid option");
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error(PROG, "no command given");
-	cmd = argv[optind++];
-	if (strcmp(cmd, "lint") && strcmp(cmd, "test") && strcmp(cmd, "list") &&
-	    strcmp(cmd, "explain"))
-		return cli_usage_error(PROG, "unknown command '%s'", cmd);
-	if (!strcmp(cmd, "explain") && optind != argc - 1)
+	o->cmd = argv[optind++];
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (strcmp(o->cmd, "lint") && strcmp(o->cmd, "test") && strcmp(o->cmd, "list") &&
+	    strcmp(o->cmd, "explain") && strcmp(o->cmd, "controls") && strcmp(o->cmd, "diff"))
+		return cli_usage_error(PROG, "unknown command '%s'", o->cmd);
+	if (!strcmp(o->cmd, "explain") && o->nargs != 1)
 		return cli_usage_error(PROG, "explain takes one rule id");
-	if ((!strcmp(cmd, "lint") || !strcmp(cmd, "list")) && optind != argc)
-		return cli_usage_error(PROG, "%s takes no arguments", cmd);
+	if ((!strcmp(o->cmd, "lint") || !strcmp(o->cmd, "list") || !strcmp(o->cmd, "controls")) &&
+	    o->nargs)
+		return cli_usage_error(PROG, "%s takes no arguments", o->cmd);
+	if (diff_opts && strcmp(o->cmd, "diff"))
+		return cli_usage_error(PROG, "--range, --commit, --repo, --config and --waivers "
+				       "are options of diff");
+	if ((o->c.format || o->c.output) && strcmp(o->cmd, "diff") && strcmp(o->cmd, "controls"))
+		return cli_usage_error(PROG, "--format and --output are options of controls and diff");
+	if (!o->c.format)
+		o->c.format = "text";
+	if (!strcmp(o->cmd, "controls") && strcmp(o->c.format, "text") &&
+	    strcmp(o->c.format, "json") && strcmp(o->c.format, "md"))
+		return cli_usage_error(PROG, "unknown format '%s' (text, json or md)", o->c.format);
+	if (!strcmp(o->cmd, "diff")) {
+		if (strcmp(o->c.format, "text") && strcmp(o->c.format, "json"))
+			return cli_usage_error(PROG, "unknown format '%s' (text or json)", o->c.format);
+		if (o->c.nrules)
+			return cli_usage_error(PROG, "diff takes its rule packs as OLD and NEW, not --rules");
+		if (o->nargs < 2)
+			return cli_usage_error(PROG, "diff needs OLD and NEW rule packs");
+		if (o->nargs == 2 && !o->git)
+			return cli_usage_error(PROG, "diff needs input: PATH..., --range A..B or --commit REV");
+		if (o->nargs > 2 && o->git)
+			return cli_usage_error(PROG, "give paths or a git mode, not both");
+	}
+	return 0;
+}
 
-	if (cli_load_rules(&pack, &c, &err) || cli_load_catalogue(&cat, &c, &err) ||
+static int cmd_controls(const options *o, const nhg_rulepack *pack, const nhg_catalogue *cat)
+{
+	nhg_error err = NHG_ERROR_INIT;
+	nhg_buf b = NHG_BUF_INIT(64u << 20);
+	int rc = nhg_report_controls(&b, pack, cat, o->c.format, &err);
+	if (!rc)
+		rc = cli_write(o->c.output, &b, &err);
+	nhg_buf_free(&b);
+	return rc ? cli_fail(PROG, &err) : EXIT_PASS;
+}
+
+/* ---- diff ------------------------------------------------------------- */
+
+/* One side of a diff: a directory as given, or a revision's exported to tmp. */
+typedef struct side {
+	const char *label;      /* "OLD" or "NEW" */
+	const char *path;       /* what the gate loads */
+	char *tmp;              /* the export, removed at the end; or NULL */
+	char name[1024];        /* what the user named: "rules", "main:rules" */
+} side;
+
+/*
+ * An existing path is a rule pack; anything else is REV:DIR, or REV meaning
+ * REV:rules, exported from the repository.
+ */
+static int resolve_side(side *s, const char *arg, const char *repo, nhg_error *err)
+{
+	const char *colon = strchr(arg, ':');
+	char rev[512], why[sizeof(err->message)];
+	struct stat st;
+	int rc;
+
+	if (stat(arg, &st) == 0) {
+		s->path = arg;
+		snprintf(s->name, sizeof(s->name), "%s", arg);
+		return 0;
+	}
+	if ((colon ? (size_t)(colon - arg) : strlen(arg)) >= sizeof(rev))
+		return nhg_error_set(err, NHG_EUSAGE, "%s: revision too long", s->label);
+	snprintf(rev, sizeof(rev), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	if (!*rev)
+		return nhg_error_set(err, NHG_EUSAGE, "%s: '%s' names no revision", s->label, arg);
+	snprintf(s->name, sizeof(s->name), "%s:%s", rev, colon ? colon + 1 : "rules");
+	if ((rc = nhg_source_git_export(&s->tmp, repo, rev, colon ? colon + 1 : "rules", err)) == 0) {
+		s->path = s->tmp;
+		return 0;
+	}
+	snprintf(why, sizeof(why), "%s", err->message);
+	if (!colon && rc == NHG_EUSAGE)
+		return nhg_error_set(err, rc, "%s: '%s' is neither a rule pack directory nor a "
+				     "revision with a rules/ directory (%s)", s->label, arg, why);
+	return nhg_error_set(err, rc, "%s: %s", s->label, why);
+}
+
+/* Replace the first tmp in s (of size cap) with name, when it fits. */
+static void rename_in(char *s, size_t cap, const char *tmp, const char *name)
+{
+	char *at = strstr(s, tmp);
+	size_t n = strlen(tmp), nn = strlen(name), rest;
+	if (!at)
+		return;
+	rest = strlen(at + n);
+	if ((size_t)(at - s) + nn + rest >= cap)
+		return;   /* too long to rename: the temporary path stays */
+	memmove(at + nn, at + n, rest + 1);
+	memcpy(at, name, nn);
+}
+
+/* An error about an exported pack names its files REV:DIR/FILE, not the export. */
+static void name_exported(nhg_error *err, const side *s)
+{
+	if (!s->tmp)
+		return;
+	rename_in(err->file, sizeof(err->file), s->tmp, s->name);
+	rename_in(err->message, sizeof(err->message), s->tmp, s->name);
+}
+
+static int cmd_diff(const options *o)
+{
+	nhg_error err = NHG_ERROR_INIT;
+	nhg_gate_opts g;
+	nhg_rules_diff d;
+	nhg_buf b = NHG_BUF_INIT((size_t)1 << 30);
+	side old_s = { "OLD", NULL, NULL, "" }, new_s = { "NEW", NULL, NULL, "" };
+	const char *old_rules[1], *new_rules[1];
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	memset(&d, 0, sizeof(d));
+	g.version = NHG_GATE_OPTS_VERSION;
+	g.git = o->git;
+	g.spec = o->spec;
+	g.paths = (const char *const *)o->args + 2;
+	g.npaths = o->git ? 0 : (size_t)(o->nargs - 2);
+	g.repo = o->repo ? o->repo : ".";
+	g.config = o->config;
+	g.waivers = o->waivers;
+	if (nhg_source_git_global_init()) {
+		fprintf(stderr, "%s: cannot initialise libgit2\n", PROG);
+		return EXIT_INTERNAL;
+	}
+	if ((rc = resolve_side(&old_s, o->args[0], g.repo, &err)) == 0 &&
+	    (rc = resolve_side(&new_s, o->args[1], g.repo, &err)) == 0) {
+		old_rules[0] = old_s.path;
+		new_rules[0] = new_s.path;
+		if ((rc = nhg_rules_diff_run(&d, &g, old_rules, 1, new_rules, 1, &err)) != 0) {
+			name_exported(&err, &old_s);
+			name_exported(&err, &new_s);
+		}
+	}
+	if (!rc && (rc = nhg_report_rules_diff(&b, &d, old_s.name, new_s.name, o->c.format,
+					       &err)) == 0)
+		rc = cli_write(o->c.output, &b, &err);
+	if (rc)
+		rc = cli_fail(PROG, &err);
+	else
+		rc = d.newly_blocks ? EXIT_FOUND : EXIT_PASS;
+	nhg_buf_free(&b);
+	nhg_rules_diff_free(&d);
+	nhg_source_git_export_remove(old_s.tmp);
+	nhg_source_git_export_remove(new_s.tmp);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	nhg_error err = NHG_ERROR_INIT;
+	nhg_rulepack *pack = NULL;
+	nhg_catalogue *cat = NULL;
+	nhg_scanner *s = NULL;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse_args(&o, argc, argv)) != 0)
+		return rc;
+	if (!strcmp(o.cmd, "diff"))
+		return cmd_diff(&o);
+
+	if (cli_load_rules(&pack, &o.c, &err) || cli_load_catalogue(&cat, &o.c, &err) ||
 	    /* a pack that defines pipeline checks must define all of them */
 	    (nhg_catalogue_count(cat) && nhg_catalogue_complete(cat, &err)) ||
-	    nhg_scanner_new(&s, pack, NULL, &err)) {
+	    (strcmp(o.cmd, "controls") && nhg_scanner_new(&s, pack, NULL, &err))) {
 		rc = cli_fail(PROG, &err);
 		nhg_catalogue_free(cat);
 		nhg_rulepack_free(pack);
 		return rc;
 	}
-	if (!strcmp(cmd, "lint"))
-		rc = cmd_lint(pack, cat, s, &c);
-	else if (!strcmp(cmd, "test"))
-		rc = cmd_test(pack, s, argv + optind, argc - optind);
-	else if (!strcmp(cmd, "explain"))
-		rc = cmd_explain(pack, cat, argv[optind]);
+	if (!strcmp(o.cmd, "lint"))
+		rc = cmd_lint(pack, cat, s, &o.c);
+	else if (!strcmp(o.cmd, "test"))
+		rc = cmd_test(pack, s, o.args, o.nargs);
+	else if (!strcmp(o.cmd, "explain"))
+		rc = cmd_explain(pack, cat, o.args[0]);
+	else if (!strcmp(o.cmd, "controls"))
+		rc = cmd_controls(&o, pack, cat);
 	else {
 		for (size_t i = 0; i < nhg_rulepack_count(pack); i++)
 			puts(nhg_rulepack_rule(pack, i)->id);
