@@ -13,7 +13,9 @@
 #   HEAD tree  nhigate-secrets on the HEAD tree (git archive), secretlint on request
 # and scores the findings against the truth file (bench/score.py); then
 # bench/pipeline.sh (nhigate-pipeline on the corpus) and bench/gate.sh
-# (nhigate-gate on a 10-commit, 50-file pull request).
+# (nhigate-gate on a 10-commit, 50-file pull request), bench/hook.sh (the
+# pre-receive hook on 10- and 1,000-commit pushes) and bench/log.sh (the
+# decision log: verify-log and audit over 1,000,000 records).
 # secretlint (npm) is an outside reference; if it cannot be installed the
 # script says so and goes on without it.
 #
@@ -221,3 +223,7 @@ BUILD=${BUILD:-build} sh "$BENCH/pipeline.sh"
 # nhigate-gate on a typical pull request on top of the same history
 echo
 BUILD=${BUILD:-build} sh "$BENCH/gate.sh"
+
+# the pre-receive hook through real pushes onto the same history
+echo
+BUILD=${BUILD:-build} sh "$BENCH/hook.sh"
