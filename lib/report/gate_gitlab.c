@@ -101,26 +101,6 @@ static int gitlab_time(char out[20], const char *ts)
 	return 0;
 }
 
-/* What the gate made of f, one clause: "waived by W-1 until 2026-12-01". */
-static int status_note(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f)
-{
-	switch (f->status) {
-	case NHG_STATUS_WAIVED:
-		if (f->waiver)
-			return nhg_buf_printf(b, "waived by %s until %s", f->waiver->id,
-					      f->waiver->expires);
-		return nhg_buf_puts(b, "waived");
-	case NHG_STATUS_ADVISORY:
-		return f->why ? nhg_buf_printf(b, "advisory: %s", f->why)
-			      : nhg_buf_puts(b, "advisory");
-	default:
-		if (v->decision == NHG_DECISION_BREAKGLASS)
-			return nhg_buf_puts(b, "blocking, let through by break-glass");
-		if (!v->enforce)
-			return nhg_buf_puts(b, "blocking (report-only: would block the merge)");
-		return nhg_buf_puts(b, "blocking: blocks the merge");
-	}
-}
 
 /*
  * A UUID (version 5 layout) from sha256 over "nhigate:" fingerprint and,
@@ -240,7 +220,7 @@ static json_t *vulnerability_json(const nhg_verdict *v, size_t i, size_t rank, b
 	bad |= nhg_buf_puts(&desc, f->message && *f->message ? f->message : title) != 0;
 	if (f->redacted && (!f->message || !strstr(f->message, f->redacted)))
 		bad |= nhg_buf_printf(&desc, " (%s)", f->redacted) != 0;
-	bad |= nhg_buf_puts(&desc, ". nhigate gate: ") != 0 || status_note(&desc, v, f) != 0 ||
+	bad |= nhg_buf_puts(&desc, ". nhigate gate: ") != 0 || nhg_rj_status_note(&desc, v, f) != 0 ||
 	       nhg_buf_putc(&desc, '.') != 0;
 
 	/* the identifier's type names the tool: "nhigate_rule_id", "zizmor_rule_id" */
@@ -431,7 +411,7 @@ int nhg_report_gate_codequality(nhg_buf *out, const nhg_verdict *v, const char *
 				      f->title ? f->title : rule) != 0;
 		if (f->redacted && (!f->message || !strstr(f->message, f->redacted)))
 			bad |= nhg_buf_printf(&desc, " (%s)", f->redacted) != 0;
-		bad |= nhg_buf_puts(&desc, " [") != 0 || status_note(&desc, v, f) != 0 ||
+		bad |= nhg_buf_puts(&desc, " [") != 0 || nhg_rj_status_note(&desc, v, f) != 0 ||
 		       nhg_buf_putc(&desc, ']') != 0;
 		bad |= add(root, json_pack("{s:s, s:o, s:o, s:[s], s:s, s:s, s:{s:o, s:{s:I}}}",
 					   "type", "issue",

@@ -63,11 +63,8 @@ static json_t *breakglass_json(const nhg_breakglass *bg, const char *actor)
 
 int nhg_report_gate_json(nhg_buf *out, const nhg_verdict *v, const char *version, nhg_error *err)
 {
-	json_t *root = json_object(), *reasons = json_array(), *findings = json_array(),
-	       *skipped = json_array();
+	json_t *root = json_object(), *findings = json_array(), *skipped = json_array();
 
-	for (size_t i = 0; i < v->nreasons; i++)
-		json_array_append_new(reasons, nhg_rj_str(v->reasons[i]));
 	for (size_t i = 0; i < v->nfindings; i++)
 		json_array_append_new(findings, nhg_rj_gfinding(&v->findings[i]));
 	for (size_t i = 0; i < v->nskipped; i++)
@@ -75,19 +72,9 @@ int nhg_report_gate_json(nhg_buf *out, const nhg_verdict *v, const char *version
 							 nhg_rj_str(v->skipped[i].path), "commit",
 							 nhg_rj_str(v->skipped[i].commit), "reason",
 							 nhg_rj_str(v->skipped[i].reason)));
-	json_object_set_new(root, "schema", json_string("nhigate.verdict/v1"));
+	nhg_rj_verdict_head(root, v, "nhigate.verdict/v1");
 	json_object_set_new(root, "tool", json_pack("{s:s, s:s}", "name", "nhigate", "version",
 						     version));
-	json_object_set_new(root, "decision_id", json_string(v->decision_id));
-	json_object_set_new(root, "timestamp", json_string(v->timestamp));
-	json_object_set_new(root, "decision", json_string(nhg_decision_name(v->decision)));
-	json_object_set_new(root, "enforce", json_boolean(v->enforce));
-	json_object_set_new(root, "would_block", json_boolean(v->would_block));
-	json_object_set_new(root, "reasons", reasons);
-	json_object_set_new(root, "subject", nhg_rj_subject(&v->subject));
-	json_object_set_new(root, "policy", json_pack("{s:s, s:o, s:s}", "sha256", v->policy_sha256,
-						       "profile", nhg_rj_str(v->profile), "block_on",
-						       nhg_severity_name(v->block_on)));
 	json_object_set_new(root, "summary",
 			    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "blocking",
 				      (json_int_t)nhg_verdict_count(v, NHG_STATUS_BLOCKING), "waived",

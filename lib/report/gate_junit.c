@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "nhigate/gate_report.h"
+#include "report/json_util.h"
 #include "nhigate/text.h"
 
 /*
@@ -82,26 +83,6 @@ static const char *tool_of(const nhg_gfinding *f)
 	return f->tool && *f->tool ? f->tool : "nhigate";
 }
 
-/* What the gate made of f, one clause: "waived by W-1 until 2026-12-01". */
-static int status_note(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f)
-{
-	switch (f->status) {
-	case NHG_STATUS_WAIVED:
-		if (f->waiver)
-			return nhg_buf_printf(b, "waived by %s until %s", f->waiver->id,
-					      f->waiver->expires);
-		return nhg_buf_puts(b, "waived");
-	case NHG_STATUS_ADVISORY:
-		return f->why ? nhg_buf_printf(b, "advisory: %s", f->why)
-			      : nhg_buf_puts(b, "advisory");
-	default:
-		if (v->decision == NHG_DECISION_BREAKGLASS)
-			return nhg_buf_puts(b, "blocking, let through by break-glass");
-		if (!v->enforce)
-			return nhg_buf_puts(b, "blocking (report-only: would block the merge)");
-		return nhg_buf_puts(b, "blocking: blocks the merge");
-	}
-}
 
 /* The finding's details, one "label: value" per line (escaped). */
 static int finding_body(nhg_buf *b, const nhg_gfinding *f)
@@ -153,7 +134,7 @@ static int finding_case(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f)
 		rc = nhg_buf_puts(&msg, f->message ? f->message : f->rule ? f->rule : "finding");
 	if (!rc && f->redacted && (!f->message || !strstr(f->message, f->redacted)))
 		rc = nhg_buf_printf(&msg, " (%s)", f->redacted);
-	if (!rc && !(rc = nhg_buf_puts(&msg, " [")) && !(rc = status_note(&msg, v, f)))
+	if (!rc && !(rc = nhg_buf_puts(&msg, " [")) && !(rc = nhg_rj_status_note(&msg, v, f)))
 		rc = nhg_buf_putc(&msg, ']');
 
 	rc = rc ? rc : nhg_buf_puts(b, "    <testcase");

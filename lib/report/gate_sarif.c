@@ -263,26 +263,6 @@ static json_t *rule_json(const srule *r, const nhg_verdict *v)
 
 /* ---- results ---------------------------------------------------------- */
 
-/* What the gate made of f, one clause: "waived by W-1 until 2026-12-01". */
-static int status_note(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f)
-{
-	switch (f->status) {
-	case NHG_STATUS_WAIVED:
-		if (f->waiver)
-			return nhg_buf_printf(b, "waived by %s until %s", f->waiver->id,
-					      f->waiver->expires);
-		return nhg_buf_puts(b, "waived");
-	case NHG_STATUS_ADVISORY:
-		return f->why ? nhg_buf_printf(b, "advisory: %s", f->why)
-			      : nhg_buf_puts(b, "advisory");
-	default:
-		if (v->decision == NHG_DECISION_BREAKGLASS)
-			return nhg_buf_puts(b, "blocking, let through by break-glass");
-		if (!v->enforce)
-			return nhg_buf_puts(b, "blocking (report-only: would block the merge)");
-		return nhg_buf_puts(b, "blocking: blocks the merge");
-	}
-}
 
 static json_t *location_json(const nhg_gfinding *f)
 {
@@ -323,7 +303,7 @@ static json_t *result_json(const nhg_verdict *v, const nhg_gfinding *f, const rt
 	bad |= nhg_buf_puts(&msg, text) != 0;
 	if (f->redacted && !strstr(text, f->redacted))
 		bad |= nhg_buf_printf(&msg, " (%s)", f->redacted) != 0;
-	bad |= nhg_buf_puts(&msg, " [") != 0 || status_note(&msg, v, f) != 0 ||
+	bad |= nhg_buf_puts(&msg, " [") != 0 || nhg_rj_status_note(&msg, v, f) != 0 ||
 	       nhg_buf_putc(&msg, ']') != 0;
 
 	bad |= set(o, "ruleId", jstr(t->v[t->of[i]].id));

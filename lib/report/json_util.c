@@ -84,3 +84,41 @@ json_t *nhg_rj_gfinding(const nhg_gfinding *f)
 	json_object_set_new(o, "inline_allowed", json_boolean(f->inline_allowed));
 	return o;
 }
+
+int nhg_rj_status_note(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f)
+{
+	switch (f->status) {
+	case NHG_STATUS_WAIVED:
+		if (f->waiver)
+			return nhg_buf_printf(b, "waived by %s until %s", f->waiver->id,
+					      f->waiver->expires);
+		return nhg_buf_puts(b, "waived");
+	case NHG_STATUS_ADVISORY:
+		return f->why ? nhg_buf_printf(b, "advisory: %s", f->why)
+			      : nhg_buf_puts(b, "advisory");
+	default:
+		if (v->decision == NHG_DECISION_BREAKGLASS)
+			return nhg_buf_puts(b, "blocking, let through by break-glass");
+		if (!v->enforce)
+			return nhg_buf_puts(b, "blocking (report-only: would block the merge)");
+		return nhg_buf_puts(b, "blocking: blocks the merge");
+	}
+}
+
+void nhg_rj_verdict_head(json_t *root, const nhg_verdict *v, const char *schema)
+{
+	json_t *reasons = json_array();
+	for (size_t i = 0; i < v->nreasons; i++)
+		json_array_append_new(reasons, nhg_rj_str(v->reasons[i]));
+	json_object_set_new(root, "schema", json_string(schema));
+	json_object_set_new(root, "decision_id", json_string(v->decision_id));
+	json_object_set_new(root, "timestamp", json_string(v->timestamp));
+	json_object_set_new(root, "decision", json_string(nhg_decision_name(v->decision)));
+	json_object_set_new(root, "enforce", json_boolean(v->enforce));
+	json_object_set_new(root, "would_block", json_boolean(v->would_block));
+	json_object_set_new(root, "reasons", reasons);
+	json_object_set_new(root, "subject", nhg_rj_subject(&v->subject));
+	json_object_set_new(root, "policy", json_pack("{s:s, s:o, s:s}", "sha256", v->policy_sha256,
+						       "profile", nhg_rj_str(v->profile), "block_on",
+						       nhg_severity_name(v->block_on)));
+}

@@ -1,4 +1,4 @@
-/* JSON pieces the report renderers share (internal to lib/report). */
+/* Pieces the report renderers share, JSON and not (internal to lib/report). */
 #ifndef NHG_REPORT_JSON_UTIL_H
 #define NHG_REPORT_JSON_UTIL_H
 
@@ -21,5 +21,14 @@ json_t *nhg_rj_controls(const nhg_gfinding *f);
 
 /* {"repository":..,"ref":..,"base":..,"head":..,"actor":..} */
 json_t *nhg_rj_subject(const nhg_subject *s);
+
+/*
+ * The fields a verdict and its decision record share: schema, decision_id,
+ * timestamp, decision, enforce, would_block, reasons, subject, policy.
+ */
+void nhg_rj_verdict_head(json_t *root, const nhg_verdict *v, const char *schema);
+
+/* What the gate made of f, one clause: "waived by W-1 until 2026-12-01". */
+int nhg_rj_status_note(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f);
 
 #endif

@@ -4,19 +4,13 @@
 
 #include "nhigate/report.h"
 #include "nhigate/text.h"
+#include "report/json_util.h"
 #include "report/summary.h"
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
 
 int nhg_report_pipeline_json(nhg_buf *out, const nhg_presult *r, const char *version,
 			     nhg_error *err)
 {
 	json_t *root = json_object(), *findings = json_array(), *skipped = json_array();
-	char *text;
-	int rc;
 
 	if (!root || !findings || !skipped) {
 		json_decref(root);
@@ -28,8 +22,9 @@ int nhg_report_pipeline_json(nhg_buf *out, const nhg_presult *r, const char *ver
 	json_object_set_new(root, "version", json_string(version));
 	json_object_set_new(root, "scanned", json_pack("{s:I}", "files", (json_int_t)r->files));
 	for (size_t i = 0; i < r->nskipped; i++)
-		json_array_append_new(skipped, json_pack("{s:s, s:s}", "path", r->skipped[i].path,
-							 "reason", r->skipped[i].reason));
+		json_array_append_new(skipped, json_pack("{s:o, s:s}", "path",
+							 nhg_rj_str(r->skipped[i].path), "reason",
+							 r->skipped[i].reason));
 	for (size_t i = 0; i < r->n; i++) {
 		const nhg_pfinding *f = &r->findings[i];
 		json_t *o = json_object();
@@ -37,11 +32,11 @@ int nhg_report_pipeline_json(nhg_buf *out, const nhg_presult *r, const char *ver
 		json_object_set_new(o, "check", json_string(f->check->id));
 		json_object_set_new(o, "title", json_string(f->check->title));
 		json_object_set_new(o, "severity", json_string(nhg_severity_name(f->severity)));
-		json_object_set_new(o, "path", json_string(f->path));
+		json_object_set_new(o, "path", nhg_rj_str(f->path));
 		json_object_set_new(o, "line", json_integer(f->line));
 		json_object_set_new(o, "column", json_integer(f->column));
-		json_object_set_new(o, "job", str_or_null(f->job));
-		json_object_set_new(o, "step", str_or_null(f->step));
+		json_object_set_new(o, "job", nhg_rj_str(f->job));
+		json_object_set_new(o, "step", nhg_rj_str(f->step));
 		json_object_set_new(o, "message", json_string(f->message));
 		json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
 		json_object_set_new(o, "status", f->existing < 0 ? json_null() :
@@ -50,15 +45,7 @@ int nhg_report_pipeline_json(nhg_buf *out, const nhg_presult *r, const char *ver
 	}
 	json_object_set_new(root, "skipped", skipped);
 	json_object_set_new(root, "findings", findings);
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!text)
-		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
-	rc = nhg_buf_puts(out, text);
-	if (!rc)
-		rc = nhg_buf_putc(out, '\n');
-	free(text);
-	return rc ? nhg_error_set(err, rc, "report too large") : 0;
+	return nhg_rj_write(out, root, false, err);
 }
 
 int nhg_report_pipeline_text(nhg_buf *out, const nhg_presult *r, nhg_error *err)

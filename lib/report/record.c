@@ -49,28 +49,16 @@ static json_t *waiver_ids(const nhg_verdict *v, int state, bool expiring)
 int nhg_report_decision_record(nhg_buf *out, const nhg_verdict *v, const char *version,
 			       nhg_error *err)
 {
-	json_t *root = json_object(), *reasons = json_array(), *controls = json_object();
+	json_t *root = json_object(), *controls = json_object();
 	const nhg_breakglass *bg = &v->breakglass;
 	size_t before = out->len;
 	int rc;
 
-	for (size_t i = 0; i < v->nreasons; i++)
-		json_array_append_new(reasons, nhg_rj_str(v->reasons[i]));
 	for (size_t c = 0; c < nhg_controls_count(); c++)
 		json_object_set_new(controls, nhg_control_id(c),
 				    json_string(nhg_verdict_control_fails(v, nhg_control_id(c)) ?
 						"fail" : "pass"));
-	json_object_set_new(root, "schema", json_string("nhigate.decision/v1"));
-	json_object_set_new(root, "decision_id", json_string(v->decision_id));
-	json_object_set_new(root, "timestamp", json_string(v->timestamp));
-	json_object_set_new(root, "decision", json_string(nhg_decision_name(v->decision)));
-	json_object_set_new(root, "enforce", json_boolean(v->enforce));
-	json_object_set_new(root, "would_block", json_boolean(v->would_block));
-	json_object_set_new(root, "reasons", reasons);
-	json_object_set_new(root, "subject", nhg_rj_subject(&v->subject));
-	json_object_set_new(root, "policy", json_pack("{s:s, s:o, s:s}", "sha256", v->policy_sha256,
-						       "profile", nhg_rj_str(v->profile), "block_on",
-						       nhg_severity_name(v->block_on)));
+	nhg_rj_verdict_head(root, v, "nhigate.decision/v1");
 	json_object_set_new(root, "counts",
 			    json_pack("{s:o, s:o, s:o, s:I}", "blocking",
 				      counts_json(v, NHG_STATUS_BLOCKING), "waived",

@@ -3,25 +3,7 @@
 #include <string.h>
 
 #include "nhigate/report.h"
-#include "nhigate/text.h"
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-/* JSON strings must be UTF-8: bytes that are not become \xNN escapes. */
-static json_t *bytes_string(const char *s)
-{
-	nhg_buf b = NHG_BUF_INIT(1u << 20);
-	json_t *j;
-	if (nhg_text_is_utf8(s, strlen(s)))
-		return json_string(s);
-	nhg_text_escape(&b, s, strlen(s));
-	j = json_string(b.ptr);
-	nhg_buf_free(&b);
-	return j;
-}
+#include "report/json_util.h"
 
 static json_t *finding_json(const nhg_finding *f)
 {
@@ -31,16 +13,16 @@ static json_t *finding_json(const nhg_finding *f)
 	json_object_set_new(o, "rule", json_string(f->rule->id));
 	json_object_set_new(o, "title", json_string(f->rule->title));
 	json_object_set_new(o, "severity", json_string(nhg_severity_name(f->severity)));
-	json_object_set_new(o, "path", bytes_string(f->path));
+	json_object_set_new(o, "path", nhg_rj_str(f->path));
 	json_object_set_new(o, "line", json_integer(f->line));
 	json_object_set_new(o, "column", json_integer(f->column));
 	json_object_set_new(o, "end_column", json_integer(f->end_column));
-	json_object_set_new(o, "commit", str_or_null(f->commit));
-	json_object_set_new(o, "author", str_or_null(f->author));
-	json_object_set_new(o, "date", str_or_null(f->date));
+	json_object_set_new(o, "commit", nhg_rj_str(f->commit));
+	json_object_set_new(o, "author", nhg_rj_str(f->author));
+	json_object_set_new(o, "date", nhg_rj_str(f->date));
 	json_object_set_new(o, "redacted", json_string(f->redacted));
 	if (f->secret)
-		json_object_set_new(o, "secret", bytes_string(f->secret));
+		json_object_set_new(o, "secret", nhg_rj_str(f->secret));
 	json_object_set_new(o, "secret_sha256", json_string(f->secret_sha256));
 	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
 	if (f->checked)
@@ -54,8 +36,6 @@ int nhg_report_secrets_json(nhg_buf *out, const nhg_result *r, const char *versi
 			    nhg_error *err)
 {
 	json_t *root = json_object(), *findings = json_array(), *skipped = json_array();
-	char *text;
-	int rc = 0;
 
 	if (!root || !findings || !skipped) {
 		json_decref(root);
@@ -71,7 +51,7 @@ int nhg_report_secrets_json(nhg_buf *out, const nhg_result *r, const char *versi
 				      (json_int_t)r->stats.bytes, "binary", (json_int_t)r->stats.binary));
 	for (size_t i = 0; i < r->nskipped; i++) {
 		const nhg_skip *s = &r->skipped[i];
-		json_t *o = json_pack("{s:o, s:s}", "path", bytes_string(s->path), "reason", s->reason);
+		json_t *o = json_pack("{s:o, s:s}", "path", nhg_rj_str(s->path), "reason", s->reason);
 		if (o && s->commit)
 			json_object_set_new(o, "commit", json_string(s->commit));
 		json_array_append_new(skipped, o);
@@ -80,12 +60,5 @@ int nhg_report_secrets_json(nhg_buf *out, const nhg_result *r, const char *versi
 		json_array_append_new(findings, finding_json(&r->findings[i]));
 	json_object_set_new(root, "skipped", skipped);
 	json_object_set_new(root, "findings", findings);
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!text)
-		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
-	if ((rc = nhg_buf_puts(out, text)) == 0)
-		rc = nhg_buf_putc(out, '\n');
-	free(text);
-	return rc ? nhg_error_set(err, rc, "report too large") : 0;
+	return nhg_rj_write(out, root, false, err);
 }
