@@ -327,6 +327,22 @@ n=$(printf '%s' "$out" | jq '.findings | length')
 gate --repo "$r" --range main..change --findings "$TMP/twice.json"
 expect_jq '.findings | length' "$n"
 
+t "20 concurrent gates append to one decision log: 20 records, chain intact, no secret"
+policy_repo conc ""
+r=$R
+ck=$(akid)
+printf 'key = %s\n' "$ck" > "$r/app.env"; commit_all "$r"
+for i in $(seq 1 20); do
+	nhigate-gate --repo "$r" --range main..change --format json --quiet \
+		--decision-log "$TMP/conc.log" >/dev/null 2>&1 &
+done
+wait
+[ "$(wc -l < "$TMP/conc.log")" -eq 20 ] && ok || bad "$(wc -l < "$TMP/conc.log") records, want 20"
+run nhigate-gate verify-log "$TMP/conc.log"
+expect_rc 0
+[ "$(jq -r .decision_id "$TMP/conc.log" | sort -u | wc -l)" -eq 20 ] && ok || bad "decision ids not unique"
+grep -qF "$ck" "$TMP/conc.log" && bad "the secret is in the log" || ok
+
 t "debt: every waiver by expiry, expired first; --fail-on expired"
 w="waivers:
   - id: W-B
