@@ -98,7 +98,7 @@ install: all
 		-e 's|@REQUIRES@|$(PKGS)|' nhigate.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nhigate.pc
 
 clean:
-	rm -rf build build-san
+	rm -rf $(BUILD) build-san $(BUILD)-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .PRECIOUS: $(BUILD)/%.o $(BUILD)/tests/%.o

@@ -14,6 +14,7 @@ count() { # name status
 
 if [ "$what" = all ] || [ "$what" = unit ]; then
 	for t in "$BUILD"/tests/test_*; do
+		case $t in *.o | *.d) continue ;; esac
 		[ -x "$t" ] || continue
 		echo "== unit: ${t##*/}"
 		"$t"

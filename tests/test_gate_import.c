@@ -11,6 +11,7 @@
 
 #include "nhigate/finding.h"
 #include "nhigate/gate.h"
+#include "gate/import.h"
 #include "nhigate/hash.h"
 #include "nhigate/text.h"
 
@@ -693,7 +694,7 @@ static void test_limit(void **state)
 {
 	const char *head = "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"t\"}},"
 			   "\"results\":[";
-	size_t count = 1000001, n = strlen(head) + 2 * count + 8, len;
+	size_t count = NHG_IMPORT_MAX_ITEMS + 1, n = strlen(head) + 2 * count + 8, len;
 	char *text = malloc(n);
 	nhg_verdict v;
 	nhg_error err = NHG_ERROR_INIT;

@@ -19,7 +19,7 @@
 #include "nhigate/gate.h"
 
 /* Results (SARIF) or findings and skips (nhigate) one input may hold. */
-#define NHG_IMPORT_MAX_ITEMS 1000000u
+#define NHG_IMPORT_MAX_ITEMS 100000u
 /* Bytes of an imported message and title, and of help text (then "…"). */
 #define NHG_IMPORT_MAX_MESSAGE 500u
 #define NHG_IMPORT_MAX_HELP 1000u

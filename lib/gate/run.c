@@ -16,7 +16,7 @@
 #include "nhigate/scan.h"
 #include "nhigate/source.h"
 
-#define MAX_FINDINGS_FILE ((size_t)256 << 20)
+#define MAX_FINDINGS_FILE ((size_t)64 << 20)
 
 /* sha256 over everything that decided: rule packs, checks, config, waivers. */
 static void policy_hash(nhg_verdict *v, const nhg_rulepack *pack, const nhg_catalogue *cat,

@@ -153,6 +153,10 @@ void nhg_pctx_emit(pctx *x, const nhg_check_def *def, nhg_severity sev,
 	f->path = strdup(x->path_of && at ? x->path_of(x, at) : x->path);
 	f->job = job ? strdup(job) : NULL;
 	f->step = step ? strdup(step) : NULL;
+	/* one line: a quoted expression or script may span lines */
+	for (size_t i = 0; i < msg.len; i++)
+		if (msg.ptr[i] == '\n' || msg.ptr[i] == '\r')
+			msg.ptr[i] = ' ';
 	f->message = nhg_buf_detach(&msg, NULL);
 	f->existing = -1;
 	fingerprint(f);

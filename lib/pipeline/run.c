@@ -40,11 +40,24 @@ static int check_one(const char *path, nhg_platform platform, void *payload)
 	const char *shown = strncmp(path, "./", 2) ? path : path + 2;
 	int rc;
 
-	if ((rc = nhg_buf_read_file(&b, path, x->err)) == 0)
+	if ((rc = nhg_buf_read_file(&b, path, x->err)) == NHG_ELIMIT) {
+		nhg_buf_free(&b);
+		return nhg_presult_add_skip(x->result, shown, "too large");
+	}
+	/* found but unreadable: listed, so the run is incomplete (fail closed) */
+	if (rc == NHG_EINPUT || rc == NHG_EIO) {
+		nhg_buf_free(&b);
+		return nhg_presult_add_skip(x->result, shown, x->err->message[0] ? x->err->message
+									: "cannot be read");
+	}
+	if (rc == 0)
 		rc = check_bytes(x, platform, shown, b.ptr, b.len, x->result, x->err);
 	nhg_buf_free(&b);
+	/* a bound met while checking (a secret rule's regex limit): its own reason */
 	if (rc == NHG_ELIMIT)
-		return nhg_presult_add_skip(x->result, shown, "too large");
+		return nhg_presult_add_skip(x->result, shown, x->err && x->err->message[0]
+								      ? x->err->message
+								      : "a limit was reached");
 	return rc;
 }
 

@@ -255,8 +255,8 @@ static int md_breakglass(nhg_buf *out, const nhg_audit *a)
 		PUT(" |\n");
 	}
 	if (a->bg_total > a->nbg)
-		PUT("\n…and %s more events (the first %d are listed).\n",
-		    num(n1, a->bg_total - a->nbg), NHG_AUDIT_MAX_BREAKGLASS);
+		PUT("\n…and %s more events (only the first %s are listed).\n",
+		    num(n1, a->bg_total - a->nbg), num(n2, a->nbg));
 	PUT("\n");
 	return rc;
 }

@@ -6,25 +6,17 @@
 #include <string.h>
 
 #include "nhigate/gate_report.h"
+#include "report/json_util.h"
 
 #define MAX_LINES 100
-
-/* Append s with control bytes (which a terminal would obey) as '?'. */
-static int clean(nhg_buf *out, const char *s)
-{
-	int rc = 0;
-	for (; s && *s && !rc; s++)
-		rc = nhg_buf_putc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-	return rc;
-}
 
 static int finding(nhg_buf *out, const char *tag, const nhg_gfinding *f)
 {
 	int rc = nhg_buf_printf(out, "%s: ", tag);
-	rc = rc ? rc : clean(out, f->path);
+	rc = rc ? rc : nhg_rj_clean(out, f->path);
 	rc = rc ? rc : nhg_buf_printf(out, ":%u: %s (%s): ", f->line, f->rule,
 				      nhg_severity_name(f->severity));
-	rc = rc ? rc : clean(out, f->message);
+	rc = rc ? rc : nhg_rj_clean(out, f->message);
 	if (!rc && f->commit)
 		rc = nhg_buf_printf(out, " [commit %.12s]", f->commit);
 	return rc ? rc : nhg_buf_putc(out, '\n');
@@ -60,7 +52,7 @@ int nhg_report_gate_hook(nhg_buf *out, const nhg_verdict *v, const char *version
 		return rc ? nhg_error_set(err, rc, "report too large") : 0;
 	for (size_t i = 0; !rc && i < v->nreasons; i++) {
 		rc = nhg_buf_printf(out, "%s: ", tag);
-		rc = rc ? rc : clean(out, v->reasons[i]);
+		rc = rc ? rc : nhg_rj_clean(out, v->reasons[i]);
 		rc = rc ? rc : nhg_buf_putc(out, '\n');
 	}
 	for (size_t i = 0; !rc && i < v->nfindings && shown < MAX_LINES; i++)
@@ -70,9 +62,9 @@ int nhg_report_gate_hook(nhg_buf *out, const nhg_verdict *v, const char *version
 		}
 	for (size_t i = 0; !rc && i < v->nskipped && shown < MAX_LINES; i++, shown++) {
 		rc = nhg_buf_printf(out, "%s: not scanned: ", tag);
-		rc = rc ? rc : clean(out, *v->skipped[i].path ? v->skipped[i].path : "(the push)");
+		rc = rc ? rc : nhg_rj_clean(out, *v->skipped[i].path ? v->skipped[i].path : "(the push)");
 		rc = rc ? rc : nhg_buf_puts(out, ": ");
-		rc = rc ? rc : clean(out, v->skipped[i].reason);
+		rc = rc ? rc : nhg_rj_clean(out, v->skipped[i].reason);
 		rc = rc ? rc : nhg_buf_putc(out, '\n');
 	}
 	if (!rc && refused && v->decision == NHG_DECISION_BLOCK)

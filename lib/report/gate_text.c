@@ -4,13 +4,18 @@
 #include <string.h>
 
 #include "nhigate/gate_report.h"
+#include "report/json_util.h"
 
 #define MAX_LISTED 200
 
 static int line_of(nhg_buf *out, const nhg_gfinding *f)
 {
-	int rc = nhg_buf_printf(out, "  %s:%u:%u  %-8s %s  %s\n", f->path, f->line, f->column,
-				nhg_severity_name(f->severity), f->rule, f->message);
+	int rc = nhg_buf_puts(out, "  ");
+	rc = rc ? rc : nhg_rj_clean(out, f->path);
+	rc = rc ? rc : nhg_buf_printf(out, ":%u:%u  %-8s %s  ", f->line, f->column,
+				      nhg_severity_name(f->severity), f->rule);
+	rc = rc ? rc : nhg_rj_clean(out, f->message);
+	rc = rc ? rc : nhg_buf_putc(out, '\n');
 	if (!rc && f->commit)
 		rc = nhg_buf_printf(out, "      commit %.12s%s%s\n", f->commit,
 				    f->author ? "  " : "", f->author ? f->author : "");

@@ -122,3 +122,11 @@ void nhg_rj_verdict_head(json_t *root, const nhg_verdict *v, const char *schema)
 						       "profile", nhg_rj_str(v->profile), "block_on",
 						       nhg_severity_name(v->block_on)));
 }
+
+int nhg_rj_clean(nhg_buf *out, const char *s)
+{
+	int rc = 0;
+	for (; s && *s && !rc; s++)
+		rc = nhg_buf_putc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	return rc;
+}

@@ -28,6 +28,12 @@ json_t *nhg_rj_subject(const nhg_subject *s);
  */
 void nhg_rj_verdict_head(json_t *root, const nhg_verdict *v, const char *schema);
 
+/*
+ * Append s for a terminal: control bytes (newlines included, which would
+ * forge lines) as '?'.
+ */
+int nhg_rj_clean(nhg_buf *out, const char *s);
+
 /* What the gate made of f, one clause: "waived by W-1 until 2026-12-01". */
 int nhg_rj_status_note(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f);
 

@@ -250,10 +250,17 @@ static int take_match(scan_state *st, uint32_t ri, size_t from)
 static int hit_limit(scan_state *st, uint32_t ri)
 {
 	nhg_scanner *s = st->s;
-	if (st->cb && st->cb->limit && !s->only)
-		return st->cb->limit(st->unit, nhg_rulepack_rule(s->pack, ri),
-				     line_number(st->unit, line_index(st)), st->cb->payload) ?
-			NHG_ESTOP : 0;
+	if (st->cb && st->cb->limit && !s->only) {
+		uint32_t line = line_number(st->unit, line_index(st));
+		/* once per rule and line, however many windows of it ran out */
+		if (st->limit_reported && st->limit_rule == ri && st->limit_line == line)
+			return 0;
+		st->limit_reported = true;
+		st->limit_rule = ri;
+		st->limit_line = line;
+		return st->cb->limit(st->unit, nhg_rulepack_rule(s->pack, ri), line,
+				     st->cb->payload) ? NHG_ESTOP : 0;
+	}
 	st->limited = true;
 	return 0;
 }
@@ -374,6 +381,20 @@ static int on_hit(const nhg_keyword *kw, size_t pos, void *payload)
 
 	if (st->have_seg && pos < st->seg_to && !st->long_line)
 		goto add; /* same line as the open segment */
+	if (st->have_seg && pos < st->seg_to) {
+		/*
+		 * Inside the open window of a long line: widen it instead of opening
+		 * an overlapping one, so dense keywords cost one pass, not one each.
+		 */
+		size_t end = st->line_end, half = s->opts.window / 2;
+		if (end > st->line_start && d[end - 1] == '\r')
+			end--;
+		if (end - pos > half && pos + half > st->seg_to)
+			st->seg_to = pos + half;
+		else if (end - pos <= half)
+			st->seg_to = end;
+		goto add;
+	}
 	if ((rc = flush(st)) != 0)
 		return rc;
 	if (!st->have_line || pos >= st->line_end) {

@@ -48,6 +48,8 @@ typedef struct scan_state {
 	size_t nhits;              /* > MAX_SEG_HITS: too many to anchor on */
 	size_t reported_end, reported_line;
 	bool found, limited;
+	bool limit_reported;       /* the last limit report: rule and line */
+	uint32_t limit_rule, limit_line;
 } scan_state;
 
 /*

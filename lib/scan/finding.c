@@ -65,6 +65,9 @@ char *nhg_redact(const char *s, size_t len)
 	/* do not cut a UTF-8 sequence in half */
 	while (show > 0 && ((unsigned char)s[show] & 0xc0) == 0x80)
 		show--;
+	/* nor carry a NUL, which would end the string before "…(len)" */
+	if (memchr(s, '\0', show))
+		show = (size_t)((const char *)memchr(s, '\0', show) - s);
 	if (nhg_buf_put(&b, s, show) || nhg_buf_printf(&b, "\xe2\x80\xa6(%zu)", len)) {
 		nhg_buf_free(&b);
 		return NULL;

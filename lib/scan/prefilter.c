@@ -22,7 +22,7 @@ struct nhg_prefilter {
 };
 
 static const unsigned char lower[256] = {
-#define L(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define L(c) (unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
 #define R4(b) L(b), L(b + 1), L(b + 2), L(b + 3)
 #define R16(b) R4(b), R4(b + 4), R4(b + 8), R4(b + 12)
 	R16(0), R16(16), R16(32), R16(48), R16(64), R16(80), R16(96), R16(112),

@@ -406,6 +406,8 @@ static int header_line(parser *p, const char *s, size_t n)
 	if (n && s[0] == '+' && p->in_hunks)
 		return input_error(p, 1, "added line outside a hunk "
 					 "(the hunk header counts too few lines)");
+	if (n && s[0] == '+' && p->in_file && p->have_new)
+		return input_error(p, 1, "added line before the file's first hunk header");
 	return 0;
 }
 

@@ -117,14 +117,22 @@ static int unquote(nhg_buf *out, const char *s, size_t len)
 int nhg_diff_parse_path(nhg_buf *out, const char *s, size_t len)
 {
 	const char *tab;
+	size_t start = out->len;
+	int rc;
 
-	if (len && s[0] == '"')
-		return unquote(out, s, len);
-	if ((tab = memchr(s, '\t', len)) != NULL)
-		len = (size_t)(tab - s);
-	if (!len)
+	if (len && s[0] == '"') {
+		rc = unquote(out, s, len);
+	} else {
+		if ((tab = memchr(s, '\t', len)) != NULL)
+			len = (size_t)(tab - s);
+		if (!len)
+			return NHG_EINPUT;
+		rc = nhg_buf_put(out, s, len);
+	}
+	/* no path holds a NUL byte: whatever follows one would be lost */
+	if (!rc && memchr(out->ptr + start, '\0', out->len - start))
 		return NHG_EINPUT;
-	return nhg_buf_put(out, s, len);
+	return rc;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm). */

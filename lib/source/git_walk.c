@@ -31,6 +31,11 @@ int nhg_gitsrc_resolve(nhg_gitctx *c, git_oid *out, const char *name)
 		if (rc == GIT_EAMBIGUOUS)
 			return nhg_error_set(c->err, NHG_EUSAGE,
 					     "ambiguous revision '%s'", name);
+		/* a ref that names a missing object: the repository is damaged */
+		if (rc == GIT_ENOTFOUND && !hexlike && git_error_last() &&
+		    git_error_last()->klass == GIT_ERROR_ODB)
+			return nhg_gitsrc_fail(c, rc, "the repository is damaged: cannot read "
+					       "an object the revision names");
 		return nhg_error_set(c->err, NHG_EUSAGE, "unknown revision '%s'", name);
 	}
 	if (rc)

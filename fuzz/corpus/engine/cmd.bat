@@ -1,0 +1,97 @@
+@echo off
+set AWS_ACCESS_KEY_ID=AKIA7KLFYYLBEG3RHDSV
+
+@echo off
+set AWS_SECRET_ACCESS_KEY=KAcHcjL254c/mxD05Q5wt3nVGz5olfXOkCLCjl2L
+
+@echo off
+set AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEE1bdGmhXhKT2nUMgdBNEU7z+gYMLOp8m9TjcwIg5gPoUy0lBZF7b1qg41V9cFndXLEXUAMY4d9aE2Zn5nSqn7wFh7bpoEd90HQ81VpL6vS4bC5v/SweQ582e7Pq2Zh2iGrcFfVty71yEOJJDKwrFMjdASskVptVnhQu9KRjQimQrKBz5CIeprgRuHrEw8BW+NVGgsKUqXNKHv2Yedz0/vPFl/RB8Kjlow/RAadThTI/5bjGNdYIyza4LubB/EZ09U+w0qJE4RBP2UQgQ1w4lhmtfUukMkwvnlgXpeXni6B/FfGuHRPaGsojwzBMwe7ZJ8fLsc8ZEn1pAfd956cYEKKsfwgvrmYGnI2uT6gG/On/S7fYJbs+qqdqJmvja
+
+@echo off
+set AWS_BEARER_TOKEN_BEDROCK=ABSK/J9glOlwYbWzNxU3pJeBi+momVB7hm/AYW4zMAoGzxlDzjdBxP+4Xp/d0cZFCoxdqj9FOAJJyk3vaXD4DX+D1cLwyTH6pUz+8ninbCrISyzJbpMHLmFgdE4noamWpsrwuHgF=
+
+@echo off
+set GOOGLE_API_KEY=AIzaxAOJ_RfULkCHulO-VD8pj2Yid19ZZZsrYrB
+
+@echo off
+set GOOGLE_CLIENT_SECRET=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
+
+@echo off
+set GOOGLE_ACCESS_TOKEN=ya29.a0jVSCar8OuC8E_8J0bYF7-fcotUkWwayytmU6NGpUlWrEGY8fwSnJV_xtwSVQ0VDW4OBdTsvX0RtJuqhXW4kthxrUtWzCqGx1Fd6hOvkMHkDiKwZl31EGbNz7thmLzUum5EqoQjagksjmoJGttesh72
+
+@echo off
+set AZURE_CLIENT_SECRET=UvR6Q~DZhFvDsBOdf5wme-tSZn1yI_lwkivGRVai
+
+@echo off
+set AZURE_STORAGE_KEY=QfF4KZYR/V7BL4TbraEHTKXznKrWZHas6b71/1FPO9obI96LVp5oZfGWwZoTwJm6ur8cEp1HILPnegwQjrwVdS==
+
+@echo off
+set AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=prodassets;AccountKey=JS+8qpRwrS9PnTIg3g5lZjJdHDvuwqoapVuoe1CLzJIF8c/x7lwiniQ2npzbdUSuNqjshNRWgkUQZ07Onn+QaQ==;EndpointSuffix=core.windows.net
+
+@echo off
+set AZURE_SAS_URL=https://prodassetsb2kj.blob.core.windows.net/backups?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2026-12-31T00:00:00Z&st=2026-01-01T00:00:00Z&spr=https&sig=senLCS0Wr3GoCnUpgChxxKWIEgHPk9fRB5jkVdMtTJ1%3D
+
+@echo off
+set AZURE_DEVOPS_EXT_PAT=3Qg89xxnuo5T71F8Po86hKQvGX3Hn6XBjfZajtgYVQtTl6VUGtMPb1x65qqfamutzy803ulaaiq9AZDOBzx0
+
+@echo off
+set AZURE_DEVOPS_PAT=xqzbc5deesqwihksasmbjixw62csuoubj7d6pzw2u62i44b65p4i
+
+@echo off
+set SERVICEBUS_CONNECTION_STRING=Endpoint=sb://orders-prod.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=+wvwEFsrikhGJvEzeOzpMrEOZ8zbDeMQ2uSiR5YMInD=
+
+@echo off
+set ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI91XD41xyWfvpX7YlzyEE
+
+@echo off
+set ALIBABA_CLOUD_ACCESS_KEY_SECRET=nAmeiSdGbObyRDUq6Ya2966TDflO6c
+
+@echo off
+set DIGITALOCEAN_TOKEN=dop_v1_0cf43c7d37b776138fcdc98b3197f7a925700e2877186af5182cb94145847cdf
+
+@echo off
+set CLOUDFLARE_API_TOKEN=60q9mwhtG1ICXreXBFPzIIb07YmoFL6lP7uaroAk
+
+@echo off
+set CLOUDFLARE_API_KEY=5f4892b58a2c2f38254260df5ed65bdbe00e6
+
+@echo off
+set CLOUDFLARE_ORIGIN_CA_KEY=v1.0-8cfcd02f1f246030a207f3d8-a9505aad9242a8feb9a7075ce35be88b3a3961e6908117b9a3e7067208f622a93bfd47bf525c9a29d006ac03c27b1ec860922120b588c559577f6c57f5156d147ab5005fce1a43cd29
+
+@echo off
+set GITHUB_TOKEN=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
+
+@echo off
+set GH_TOKEN=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
+
+@echo off
+set GITHUB_APP_TOKEN=ghs_8WCXH23jslpGKC1CpXbtWZ0nEfH7wO3YyrsK
+
+@echo off
+set GITHUB_OAUTH_TOKEN=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
+
+@echo off
+set GITLAB_TOKEN=glpat-1gWHkFW73ktx7woqkdHc
+
+@echo off
+set GITLAB_PRIVATE_TOKEN=glpat-GJansfSpWInccmxPabYP78ZJXCvzJYtJGvyh.01.jeqjc8v28
+
+@echo off
+set CI_RUNNER_TOKEN=glrt-tIn9JeBcyuH2GxuUeG5b
+
+@echo off
+set GITLAB_TRIGGER_TOKEN=glptt-83f78578623d5a16e05e705c03869b4a70a9db4c
+
+@echo off
+set JIRA_API_TOKEN=ATATT3xFfGF0oPpRqPruU8N92UxYXEuakcvTRfW3_jfCMVrC264ehDOs1E3B9dEnOIBnw5txifr8sqTkyiXWjhI-HIg7B6_wqCVhGYh0JeypmIsT90KILQTz7C3wtnCRK3lGuOG9JDpFNcEtM8mqt2aGFwy_rkIL7ubWYS4sTVIzT7HgoIsLe1=AB830707
+
+@echo off
+set BITBUCKET_APP_PASSWORD=ATBBbmQBOPthsS36nBFAtjF6xl2C5thbrME0
+
+@echo off
+set NPM_TOKEN=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
+
+@echo off
+set PYPI_API_TOKEN=pypi-AgEIcHlwaS5vcmcopHT8r_44yvjWgqZEo3AU2w6J-xx9jINU1WSZcyJfRXfpMzZdsOqJ--q0c8IXi8GH6bgoZZLNuhyMXupQNhLT4ahzVgYLb6pGjACqbkiIBwlbl04F0p7Zm-jz1kFBCzlwyZmeYazL63paNH5H7PEgFu-pec6mmXU
+
+@echo off
