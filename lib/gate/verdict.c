@@ -134,6 +134,11 @@ int nhg_verdict_add_skip(nhg_verdict *v, const char *path, const char *commit,
 			 const char *reason)
 {
 	nhg_gskip *s;
+	/* both scanners may fail on one file: it is listed once, with the first reason */
+	for (size_t i = 0; path && i < v->nskipped && i < 4096; i++)
+		if (!strcmp(v->skipped[i].path, path) &&
+		    !strcmp(v->skipped[i].commit ? v->skipped[i].commit : "", commit ? commit : ""))
+			return 0;
 	if (NHG_ARRAY_RESERVE(v->skipped, v->nskipped, v->capskipped, 8))
 		return NHG_ENOMEM;
 	s = &v->skipped[v->nskipped];
