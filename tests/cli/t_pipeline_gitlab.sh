@@ -76,7 +76,7 @@ d="$TMP/laughs"; mkdir -p "$d"
 } > "$d/.gitlab-ci.yml"
 run nhigate-pipeline --format json "$d"
 expect_rc 3
-expect_jq '[.skipped[].reason]' '["too large"]'
+expect_jq '[.skipped[].reason]' '["too large to resolve (extends, !reference and includes)"]'
 sed -i 's/^  cache: \*n8$/  cache: *m8/' "$d/.gitlab-ci.yml"
 run nhigate-pipeline --format json "$d"
 expect_rc 1
