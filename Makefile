@@ -6,14 +6,14 @@ CC ?= cc
 BUILD ?= build
 VERSION = 0.1.0
 
-PKGS = libgit2 yaml-0.1 jansson libpcre2-8
+PKGS = libgit2 yaml-0.1 jansson libpcre2-8 libcrypto
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wvla -Wwrite-strings -Werror
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Recursively expanded on purpose: pkg-config runs after `deps` installed it.
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lmbedcrypto -lz -lpthread -lm
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lz -lpthread -lm
 ALL_CPPFLAGS = -Iinclude -Ilib -D_GNU_SOURCE -DNHG_VERSION='"$(VERSION)"' \
 	-DNHG_DATADIR='"$(PREFIX)/share/nhigate"' $(CPPFLAGS)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -MMD -MP

@@ -227,3 +227,7 @@ BUILD=${BUILD:-build} sh "$BENCH/gate.sh"
 # the pre-receive hook through real pushes onto the same history
 echo
 BUILD=${BUILD:-build} sh "$BENCH/hook.sh"
+
+# the decision log: verify-log and audit over a million records
+echo
+BUILD=${BUILD:-build} sh "$BENCH/log.sh"

@@ -3,11 +3,11 @@
 # install what is missing; otherwise print the exact command and fail.
 set -eu
 
-pkgs="gcc make pkg-config git jq python3 libgit2-dev libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev zlib1g-dev python3-jsonschema rsync shellcheck"
+pkgs="gcc make pkg-config git jq python3 libgit2-dev libssl-dev libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev zlib1g-dev python3-jsonschema rsync shellcheck"
 [ "${NHG_DEPS_EXTRA:-}" = "" ] || pkgs="$pkgs $NHG_DEPS_EXTRA"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-	for m in libgit2 yaml-0.1 jansson libpcre2-8 cmocka; do
+	for m in libgit2 libcrypto yaml-0.1 jansson libpcre2-8 cmocka; do
 		pkg-config --exists "$m" || { echo "deps: $m not found by pkg-config; install it" >&2; exit 1; }
 	done
 	exit 0

@@ -84,22 +84,4 @@ typedef struct nhg_log_report {
  */
 int nhg_log_verify(nhg_log_report *out, const char *path, const char *anchor, nhg_error *err);
 
-/*
- * Called for each line (1-based lineno; rec/len without the newline, not
- * NUL-terminated, lent for the call).  Returns 0, or 1 when the line is not
- * a JSON object (the chain check then counts it as malformed), or a
- * negative NHG_E* that stops the walk and is returned by nhg_log_walk.
- */
-typedef int (*nhg_log_record_fn)(void *ctx, uint64_t lineno, const char *rec, size_t len,
-				 nhg_error *err);
-
-/*
- * nhg_log_verify, calling fn for every line of the file in order (the
- * lines after a break and a torn last line too) while the chain is checked
- * in the same pass (on two threads when it can: fn runs while another
- * thread hashes).  The JSON check of nhg_log_verify is left to fn.
- */
-int nhg_log_walk(nhg_log_report *out, const char *path, const char *anchor,
-		 nhg_log_record_fn fn, void *ctx, nhg_error *err);
-
 #endif

@@ -1,4 +1,4 @@
-/* SHA-256 (through mbedTLS) and small hashing helpers. */
+/* SHA-256 (through libcrypto) and small hashing helpers. */
 #ifndef NHIGATE_HASH_H
 #define NHIGATE_HASH_H
 
