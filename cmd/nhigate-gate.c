@@ -22,7 +22,7 @@ static const char usage[] =
 	"usage: nhigate-gate [OPTIONS] (PATH... | --range A..B | --commit REV | --staged |\n"
 	"                     --pre-receive) [--findings FILE]...\n"
 	"       nhigate-gate debt [OPTIONS]\n"
-	"       nhigate-gate verify-log FILE [--anchor SHA256]\n"
+	"       nhigate-gate verify-log FILE [--anchor SHA256] [--format text|json]\n"
 	"       nhigate-gate audit --log FILE [--since DATE] [--until DATE] [--format md|json]\n"
 	"\n"
 	"Run the secret scanner and the pipeline checks on one change, apply the policy\n"
