@@ -93,6 +93,14 @@ int cli_resolve_rules(cli_common *c, nhg_error *err)
 	return 0;
 }
 
+int cli_add_rules(cli_common *c, const char *path)
+{
+	if (c->nrules == MAX_RULE_DIRS)
+		return cli_usage_error(c->prog, "too many --rules (at most %d)", MAX_RULE_DIRS);
+	c->rules[c->nrules++] = path;
+	return 0;
+}
+
 int cli_load_rules(nhg_rulepack **out, cli_common *c, nhg_error *err)
 {
 	int rc = cli_resolve_rules(c, err);

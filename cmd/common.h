@@ -45,6 +45,8 @@ int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((forma
  * to the binary.  The loaders below resolve them first.
  */
 int cli_resolve_rules(cli_common *c, nhg_error *err);
+/* Add a --rules PATH; a usage error (printed) past MAX_RULE_DIRS. */
+int cli_add_rules(cli_common *c, const char *path);
 /* The secret-detection rules of those packs. */
 int cli_load_rules(nhg_rulepack **out, cli_common *c, nhg_error *err);
 /* The pipeline check definitions of those packs. */

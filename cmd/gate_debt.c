@@ -71,9 +71,8 @@ int gate_cmd_debt(int argc, char **argv)
 		case O_CONFIG: g.config = optarg; break;
 		case O_WAIVERS: g.waivers = optarg; break;
 		case O_RULES:
-			if (c.nrules == MAX_RULE_DIRS)
-				return cli_usage_error(PROG, "too many --rules");
-			c.rules[c.nrules++] = optarg;
+			if (cli_add_rules(&c, optarg))
+				return EXIT_INPUT;
 			break;
 		case O_TODAY:
 			if (!nhg_date_ok(optarg))

@@ -172,9 +172,8 @@ static int parse_args(options *o, int argc, char **argv)
 		case O_CONFIG: o->g.config = optarg; break;
 		case O_WAIVERS: o->g.waivers = optarg; break;
 		case O_RULES:
-			if (o->c.nrules == MAX_RULE_DIRS)
-				return cli_usage_error(PROG, "too many --rules");
-			o->c.rules[o->c.nrules++] = optarg;
+			if (cli_add_rules(&o->c, optarg))
+				return EXIT_INPUT;
 			break;
 		case O_ACTOR: o->actor = optarg; break;
 		case O_REF: o->ref = optarg; break;

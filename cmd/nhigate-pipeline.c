@@ -141,9 +141,8 @@ int main(int argc, char **argv)
 			break;
 		case O_OUTPUT: c.output = optarg; break;
 		case O_RULES:
-			if (c.nrules == MAX_RULE_DIRS)
-				return cli_usage_error(PROG, "too many --rules");
-			c.rules[c.nrules++] = optarg;
+			if (cli_add_rules(&c, optarg))
+				return EXIT_INPUT;
 			break;
 		case O_RANGE:
 		case O_COMMIT:

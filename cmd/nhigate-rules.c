@@ -303,9 +303,8 @@ static int parse_args(options *o, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (opt) {
 		case O_RULES:
-			if (o->c.nrules == MAX_RULE_DIRS)
-				return cli_usage_error(PROG, "too many --rules");
-			o->c.rules[o->c.nrules++] = optarg;
+			if (cli_add_rules(&o->c, optarg))
+				return EXIT_INPUT;
 			break;
 		case 'q':
 		case O_QUIET: o->c.quiet = true; break;

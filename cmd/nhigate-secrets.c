@@ -132,9 +132,8 @@ static int parse_args(options *o, int argc, char **argv)
 			break;
 		case O_OUTPUT: o->c.output = optarg; break;
 		case O_RULES:
-			if (o->c.nrules == MAX_RULE_DIRS)
-				return cli_usage_error(PROG, "too many --rules");
-			o->c.rules[o->c.nrules++] = optarg;
+			if (cli_add_rules(&o->c, optarg))
+				return EXIT_INPUT;
 			break;
 		case O_CONFIG: o->c.config = optarg; break;
 		case O_BASELINE: o->baseline = optarg; break;
