@@ -2,11 +2,11 @@
 # Gate reports against the official schemas: the unit test test_gate_reports
 # writes every format for several verdicts (pass, block, break-glass, error,
 # bad bytes) into a directory; each JSON report is validated with
-# scripts/validate-json.py against ../shared/schemas (or $NHG_SCHEMAS), Code
+# scripts/validate-json.py against the official schemas (tests/schemas, or $NHG_SCHEMAS), Code
 # Quality against its documented fields, and JUnit as GitLab reads it.
 source "$(dirname "$0")/lib.sh"
 
-SCHEMAS=${NHG_SCHEMAS:-$ROOT/../shared/schemas}
+SCHEMAS=${NHG_SCHEMAS:-$ROOT/tests/schemas}
 VALIDATE="$ROOT/scripts/validate-json.py"
 REPORTS="$TMP/reports"
 
@@ -20,6 +20,14 @@ if [ -z "$PY" ]; then
 	finish; exit
 fi
 ok
+t "the schema copies equal the shared originals (when those are there)"
+if [ -d "$ROOT/../shared/schemas" ]; then
+	for f in "$ROOT"/tests/schemas/*.json; do
+		cmp -s "$f" "$ROOT/../shared/schemas/${f##*/}" && ok || bad "${f##*/} differs from ../shared/schemas"
+	done
+else
+	ok
+fi
 t "official schemas present"
 if [ ! -f "$SCHEMAS/sarif-schema-2.1.0.json" ]; then
 	bad "no schemas in $SCHEMAS (set NHG_SCHEMAS)"

@@ -16,7 +16,7 @@ Z=0000000000000000000000000000000000000000
 unset NHIGATE_BREAKGLASS GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_EVENT_PATH \
 	GITHUB_EVENT_NAME GITHUB_ACTIONS CI_COMMIT_BEFORE_SHA 2>/dev/null || true
 skip() { echo "SKIP: $*"; }
-[ -d "$ROOT/../shared/schemas" ] && SCHEMAS=$ROOT/../shared/schemas || SCHEMAS=/work/shared/schemas
+SCHEMAS=${NHG_SCHEMAS:-$ROOT/tests/schemas}
 validate() { python3 "$ROOT/scripts/validate-json.py" "$SCHEMAS/$1" "$2" >/dev/null; }
 
 # ---- our own checks over the integration files --------------------------
