@@ -131,14 +131,14 @@ trun 30 nhigate-gate --repo "$r" --commit HEAD --format json
 expect_jq '[.findings[].path] | sort' '["bad\\xff\\xfe.env","esc\u001b[2Jred.env","new\nline.env"]'
 
 # ---- sizes --------------------------------------------------------------------
-t "a 100 MB single-line file: skipped as too large by default (exit 3), found when allowed"
+t "a 200 MB single-line file: skipped as too large by default (exit 3), found when allowed"
 d=$TMP/huge && mkdir -p "$d"
 key=$(fresh_key)
 python3 - "$d/one-line.txt" "$key" <<'EOF'
 import sys
 with open(sys.argv[1], 'wb') as f:
     chunk = b'abcdefgh' * 131072
-    for _ in range(100):
+    for _ in range(200):
         f.write(chunk)
     f.write(b' key=' + sys.argv[2].encode() + b' tail')
 EOF
@@ -149,10 +149,10 @@ trun 60 nhigate-gate --format json "$d"
 expect_rc 1
 expect_jq '.decision' '"block"'
 expect_jq '.skipped | length' 1
-trun 120 nhigate-secrets --max-file-size 200000000 --format json "$d"
+trun 120 nhigate-secrets --max-file-size 300000000 --format json "$d"
 expect_rc 1
 expect_jq '[.findings[] | .rule]' '["aws-access-key-id"]'
-expect_jq '.findings[0].column' 104857606
+expect_jq '.findings[0].column' 209715206
 rm -f "$d/one-line.txt"
 
 t "a rule that backtracks on a 50 KB line: bounded by the match limit, listed, exit 3"
