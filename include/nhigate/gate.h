@@ -254,7 +254,8 @@ int nhg_verdict_request_breakglass(nhg_verdict *v, const char *reason, const cha
  * Decide: apply overrides, statuses (blocking/waived/advisory), waiver
  * states, skipped content, break-glass and report-only, and set decision
  * and reasons.  policy and waivers (may be NULL) are lent and must outlive
- * v.  Sorts findings (blocking first, then severity, path, line).
+ * v.  Sorts findings (blocking first, then severity, path, line).  Deciding
+ * again (another policy) starts afresh; an error verdict keeps its reason.
  */
 int nhg_verdict_decide(nhg_verdict *v, const nhg_policy *policy, const nhg_waivers *waivers);
 

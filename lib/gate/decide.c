@@ -217,6 +217,16 @@ int nhg_verdict_decide(nhg_verdict *v, const nhg_policy *p, const nhg_waivers *w
 	size_t nblock, nskip;
 	int rc;
 
+	/* deciding again starts afresh (an error stays, with its reason) */
+	if (v->decision != NHG_DECISION_ERROR) {
+		for (size_t i = 0; i < v->nreasons; i++)
+			free(v->reasons[i]);
+		v->nreasons = 0;
+	}
+	free(v->breakglass.refused);
+	v->breakglass.refused = NULL;
+	v->breakglass.accepted = false;
+	v->would_block = false;
 	v->enforce = p->enforce;
 	v->block_on = p->block_on;
 	free(v->profile);
