@@ -13,9 +13,10 @@ secs=${FUZZ_SECONDS:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 NHIGATE_RULES=${NHIGATE_RULES:-$root/rules}
 export NHIGATE_RULES
-mkdir -p "$dir/crashes" "$dir/logs" "$dir/tmp"
-# libFuzzer ends without atexit handlers: the targets' scratch files go here
-TMPDIR=$(cd "$dir/tmp" && pwd)
+# libFuzzer ends without atexit handlers: the targets' scratch files go here,
+# one directory per run, so runs side by side never remove each other's
+mkdir -p "$dir/crashes" "$dir/logs" "$dir/tmp/$$"
+TMPDIR=$(cd "$dir/tmp/$$" && pwd)
 export TMPDIR
 failed=""
 printf '%-12s %10s %8s %7s %7s %6s %7s  %s\n' target runs exec/s cov ft corpus rss_mb result
@@ -43,4 +44,5 @@ for name in "$@"; do
 	printf '%-12s %10s %8s %7s %7s %6s %7s  %s\n' "$name" "${runs:-?}" "${eps:-?}" \
 		"${cov:-?}" "${ft:-?}" "${corp:-?}" "${rss:-?}" "$res"
 done
+rmdir "$TMPDIR" 2>/dev/null
 [ -z "$failed" ] || { echo "fuzz: failed:$failed" >&2; exit 1; }
