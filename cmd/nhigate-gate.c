@@ -240,26 +240,30 @@ static char *repository_name(const char *repo)
 }
 
 /*
- * A break-glass request: a push option nhigate.breakglass=REASON (pre-receive)
- * or NHIGATE_BREAKGLASS.  Set but empty still counts: it is refused, loudly.
+ * A break-glass request.  In a push it comes from the pusher's push options
+ * only (nhigate.breakglass=REASON), never from the server's environment;
+ * elsewhere from NHIGATE_BREAKGLASS.  Given but empty still counts: it is
+ * refused, loudly.
  */
 static int breakglass_request(nhg_verdict *v, const options *o)
 {
-	static const char opt[] = "nhigate.breakglass=";
-	const char *count = getenv("GIT_PUSH_OPTION_COUNT");
-	const char *env = getenv("NHIGATE_BREAKGLASS");
-	int n = o->g.git == NHG_GIT_PUSH && count ? atoi(count) : 0;
+	static const char opt[] = "nhigate.breakglass";
+	const char *count = getenv("GIT_PUSH_OPTION_COUNT"), *env;
+	int n = count ? atoi(count) : 0;
 
-	for (int i = 0; i < n && i < 100; i++) {
+	if (o->g.git != NHG_GIT_PUSH)
+		return (env = getenv("NHIGATE_BREAKGLASS")) != NULL ?
+		       nhg_verdict_request_breakglass(v, env, "NHIGATE_BREAKGLASS") : 0;
+	for (int i = 0; i < n && i < 1000; i++) {
 		char name[40];
 		const char *val;
 		snprintf(name, sizeof(name), "GIT_PUSH_OPTION_%d", i);
-		if ((val = getenv(name)) && !strncmp(val, opt, sizeof(opt) - 1))
-			return nhg_verdict_request_breakglass(v, val + sizeof(opt) - 1, "push-option");
-	}
-	if (env) {
-		const char *src = getenv("NHIGATE_BREAKGLASS_SOURCE");
-		return nhg_verdict_request_breakglass(v, env, src && *src ? src : "NHIGATE_BREAKGLASS");
+		if (!(val = getenv(name)) || strncmp(val, opt, sizeof(opt) - 1))
+			continue;
+		if (val[sizeof(opt) - 1] == '=')
+			return nhg_verdict_request_breakglass(v, val + sizeof(opt), "push-option");
+		if (!val[sizeof(opt) - 1])
+			return nhg_verdict_request_breakglass(v, "", "push-option");
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "nhigate/date.h"
 #include "nhigate/inventory.h"
 #include "nhigate/config.h"
 #include "nhigate/dir.h"
@@ -48,15 +49,6 @@ static const char usage[] =
 	"\n"
 	"Exit: 0 nothing found, 1 findings, 2 usage or input error (with file:line:col),\n"
 	"      3 internal error or a file that could not be checked.\n";
-
-/* The current UTC date as YYYY-MM-DD. */
-static void today_utc(char *out, size_t len)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	if (!gmtime_r(&now, &tm) || !strftime(out, len, "%Y-%m-%d", &tm))
-		snprintf(out, len, "1970-01-01");
-}
 
 /*
  * The inventory looked for when none is named: .nhigate/identities.yaml in
@@ -158,7 +150,7 @@ int main(int argc, char **argv)
 		case O_REPO: repo = optarg; break;
 		case O_IDENTITIES: identities = optarg; break;
 		case O_TODAY:
-			if (!nhg_inventory_date_ok(optarg))
+			if (!nhg_date_ok(optarg))
 				return cli_usage_error(PROG, "--today '%s' is not a date YYYY-MM-DD", optarg);
 			snprintf(today, sizeof(today), "%s", optarg);
 			break;
@@ -189,7 +181,7 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (!*today)
-		today_utc(today, sizeof(today));
+		nhg_date_today(today);
 	if (!git && !identities && (inv_default = default_inventory(argc - optind, argv + optind))) {
 		struct stat ist;
 		if (stat(inv_default, &ist) == 0)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nhigate/date.h"
 #include "nhigate/error.h"
 #include "nhigate/finding.h"
 #include "nhigate/pipeline.h"
@@ -42,6 +43,7 @@ typedef struct nhg_policy {
 	bool timeout_block;     /* on_timeout: block (default) or allow */
 	nhg_strlist breakglass_allowed;   /* globs of actors; empty: nobody */
 	char *breakglass_pattern;         /* PCRE2 the reason must match, or NULL */
+	void *breakglass_re;              /* it compiled (pcre2_code), owned */
 	nhg_policy_override *overrides;
 	size_t noverrides;
 	char *decision_log;     /* log file named by the policy, or NULL */
@@ -95,10 +97,6 @@ void nhg_waivers_free(nhg_waivers *w);
 int nhg_waivers_parse(nhg_waivers *out, const char *data, size_t len, const char *name,
 		      unsigned max_days, nhg_error *err);
 
-/* Whole days from date a to date b (YYYY-MM-DD); INT32_MIN when either is bad. */
-int32_t nhg_date_diff(const char *a, const char *b);
-/* True for a valid YYYY-MM-DD date. */
-bool nhg_date_ok(const char *s);
 
 /* ---- where policy comes from ----------------------------------------- */
 

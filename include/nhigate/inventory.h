@@ -43,8 +43,6 @@ int nhg_inventory_load(nhg_inventory **out, const char *path, nhg_error *err);
 void nhg_inventory_free(nhg_inventory *inv);
 size_t nhg_inventory_count(const nhg_inventory *inv);
 
-/* True when s is a valid calendar date written YYYY-MM-DD. */
-bool nhg_inventory_date_ok(const char *s);
 
 /*
  * Compare inv with the uses recorded over all pipelines of the repository,

@@ -67,8 +67,8 @@ int nhg_catalogue_override(nhg_catalogue *cat, const nhg_yaml_node *checks, cons
 int nhg_catalogue_complete(const nhg_catalogue *cat, nhg_error *err);
 void nhg_catalogue_free(nhg_catalogue *cat);
 size_t nhg_catalogue_count(const nhg_catalogue *cat);
-/* sha256 over the names and contents of the files the definitions came from. */
-void nhg_catalogue_sha256(const nhg_catalogue *cat, char out[65]);
+/* sha256 over the names and contents of the files the definitions came from (lent). */
+const char *nhg_catalogue_sha256(const nhg_catalogue *cat);
 const nhg_check_def *nhg_catalogue_check(const nhg_catalogue *cat, size_t i);
 const nhg_check_def *nhg_catalogue_find(const nhg_catalogue *cat, const char *id);
 

@@ -236,11 +236,8 @@ static void read_waivers(nhg_jscan *s, record *rec)
 	nhg_jstr k;
 	bool first = true;
 
-	if (nhg_js_peek(s) != '{') {
-		nhg_js_skip(s);
+	if (!nhg_js_enter(s, '{'))
 		return;
-	}
-	nhg_js_open(s, '{');
 	while (nhg_js_key(s, &first, &k) == 1) {
 		if (NHG_JS_IS(&k, "applied"))
 			list_span(s, &rec->applied);
@@ -255,11 +252,8 @@ static void read_subject(nhg_jscan *s, record *rec)
 {
 	nhg_jstr k;
 	bool first = true;
-	if (nhg_js_peek(s) != '{') {
-		nhg_js_skip(s);
+	if (!nhg_js_enter(s, '{'))
 		return;
-	}
-	nhg_js_open(s, '{');
 	while (nhg_js_key(s, &first, &k) == 1) {
 		if (NHG_JS_IS(&k, "repository"))
 			rec->has_repo = opt_string(s, &rec->repository);
@@ -278,19 +272,17 @@ static void read_counts(nhg_jscan *s, record *rec)
 	bool first = true, first2, whole;
 	uint64_t v;
 
-	if (nhg_js_peek(s) != '{') {
-		nhg_js_skip(s);
+	if (!nhg_js_enter(s, '{'))
 		return;
-	}
-	nhg_js_open(s, '{');
 	while (nhg_js_key(s, &first, &k) == 1) {
 		int kind = NHG_JS_IS(&k, "blocking") ? 0 : NHG_JS_IS(&k, "waived") ? 1
 			 : NHG_JS_IS(&k, "advisory") ? 2 : -1;
-		if (kind < 0 || nhg_js_peek(s) != '{') {
+		if (kind < 0) {
 			nhg_js_skip(s);
 			continue;
 		}
-		nhg_js_open(s, '{');
+		if (!nhg_js_enter(s, '{'))
+			continue;
 		first2 = true;
 		while (nhg_js_key(s, &first2, &sev) == 1) {
 			int si = severity_index(&sev);
@@ -310,11 +302,8 @@ static void read_controls(nhg_jscan *s, const run *r, record *rec)
 	nhg_jstr k, v;
 	bool first = true;
 
-	if (nhg_js_peek(s) != '{') {
-		nhg_js_skip(s);
+	if (!nhg_js_enter(s, '{'))
 		return;
-	}
-	nhg_js_open(s, '{');
 	while (nhg_js_key(s, &first, &k) == 1) {
 		int i = control_index(r, &k);
 		if (!opt_string(s, &v) || i < 0)
@@ -442,12 +431,9 @@ static bool next_finding(nhg_jscan *s, bool *first, finding *f)
 	bool kfirst;
 
 	while (nhg_js_item(s, first) == 1) {
-		if (nhg_js_peek(s) != '{') {
-			nhg_js_skip(s);
+		if (!nhg_js_enter(s, '{'))
 			continue;
-		}
 		memset(f, 0, sizeof(*f));
-		nhg_js_open(s, '{');
 		kfirst = true;
 		while (nhg_js_key(s, &kfirst, &k) == 1) {
 			if (NHG_JS_IS(&k, "rule"))

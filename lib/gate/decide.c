@@ -87,22 +87,18 @@ static int cmp_finding(const void *a, const void *b)
 	return strcmp(x->rule, y->rule);
 }
 
-static bool reason_ok(const char *pattern, const char *reason)
+/* True when reason matches the policy's compiled reason_pattern (or there is none). */
+static bool reason_ok(const nhg_policy *p, const char *reason)
 {
-	pcre2_code *re;
 	pcre2_match_data *md;
-	int ecode, rc;
-	PCRE2_SIZE off;
+	int rc;
 
-	if (!pattern)
+	if (!p->breakglass_re)
 		return true;
-	if (!(re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &ecode,
-				 &off, NULL)))
-		return false;
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	rc = md ? pcre2_match(re, (PCRE2_SPTR)reason, strlen(reason), 0, 0, md, NULL) : -1;
+	md = pcre2_match_data_create_from_pattern(p->breakglass_re, NULL);
+	rc = md ? pcre2_match(p->breakglass_re, (PCRE2_SPTR)reason, strlen(reason), 0, 0, md, NULL)
+		: -1;
 	pcre2_match_data_free(md);
-	pcre2_code_free(re);
 	return rc >= 0;
 }
 
@@ -112,7 +108,7 @@ static const char *breakglass_refusal(const nhg_verdict *v, const nhg_policy *p)
 	const char *actor = v->subject.actor;
 	if (!*v->breakglass.reason)
 		return "the reason is empty";
-	if (!reason_ok(p->breakglass_pattern, v->breakglass.reason))
+	if (!reason_ok(p, v->breakglass.reason))
 		return "the reason does not match the policy's reason_pattern";
 	if (!p->breakglass_allowed.n)
 		return "the policy allows nobody to break glass";

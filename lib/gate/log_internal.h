@@ -61,6 +61,8 @@ static inline char nhg_js_peek(nhg_jscan *s)
  * follows).  first is the caller's, set to true before the first call.
  */
 bool nhg_js_open(nhg_jscan *s, char bracket);
+/* Open the object or array at s if that is what is there; else skip the value, false. */
+bool nhg_js_enter(nhg_jscan *s, char bracket);
 int nhg_js_key(nhg_jscan *s, bool *first, nhg_jstr *key);
 int nhg_js_item(nhg_jscan *s, bool *first);
 

@@ -282,6 +282,15 @@ bool nhg_js_open(nhg_jscan *s, char bracket)
 	return true;
 }
 
+bool nhg_js_enter(nhg_jscan *s, char bracket)
+{
+	if (nhg_js_peek(s) != bracket) {
+		nhg_js_skip(s);
+		return false;
+	}
+	return nhg_js_open(s, bracket);
+}
+
 /* After a member or item: ',' continues (1), close ends (0). */
 static int next(nhg_jscan *s, bool *first, char close)
 {

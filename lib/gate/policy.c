@@ -44,6 +44,7 @@ void nhg_policy_free(nhg_policy *p)
 	free(p->profile);
 	strlist_free(&p->breakglass_allowed);
 	free(p->breakglass_pattern);
+	pcre2_code_free(p->breakglass_re);
 	for (size_t i = 0; i < p->noverrides; i++)
 		free(p->overrides[i].rule);
 	free(p->overrides);
@@ -118,18 +119,18 @@ static int load_breakglass(nhg_policy *p, const nhg_yaml_node *m, const char *fi
 		} else if (nhg_yaml_is(k, "reason_pattern")) {
 			int ecode;
 			PCRE2_SIZE off;
-			pcre2_code *re;
 			if ((rc = replace_str(&p->breakglass_pattern, v, file, "reason_pattern", err)))
 				break;
-			re = pcre2_compile((PCRE2_SPTR)v->str, v->len, PCRE2_UTF, &ecode, &off, NULL);
-			if (!re) {
+			pcre2_code_free(p->breakglass_re);
+			p->breakglass_re = pcre2_compile((PCRE2_SPTR)v->str, v->len, PCRE2_UTF, &ecode,
+							 &off, NULL);
+			if (!p->breakglass_re) {
 				PCRE2_UCHAR msg[160];
 				pcre2_get_error_message(ecode, msg, sizeof(msg));
 				return nhg_error_at(err, NHG_EINPUT, file, v->line, v->column,
 						    "reason_pattern: %s at offset %zu", (char *)msg,
 						    (size_t)off);
 			}
-			pcre2_code_free(re);
 		} else {
 			rc = bad(file, k, err, "unknown key in breakglass (allowed, reason_pattern)");
 		}

@@ -22,11 +22,9 @@
 static void policy_hash(nhg_verdict *v, const nhg_rulepack *pack, const nhg_catalogue *cat,
 			const nhg_config *cfg, const nhg_waivers *w)
 {
-	char cat_sha[65];
 	nhg_buf b = NHG_BUF_INIT(4096);
-	nhg_catalogue_sha256(cat, cat_sha);
 	nhg_buf_printf(&b, "nhigate.policy/v1\nrules %s\nchecks %s\nconfig %s\nwaivers %s\n",
-		       nhg_rulepack_sha256(pack), cat_sha, cfg->sha256, w->sha256);
+		       nhg_rulepack_sha256(pack), nhg_catalogue_sha256(cat), cfg->sha256, w->sha256);
 	nhg_sha256_hex(v->policy_sha256, b.ptr, b.len);
 	nhg_buf_free(&b);
 }

@@ -53,7 +53,7 @@ int nhg_verdict_init(nhg_verdict *v)
 	if (!gmtime_r(&now, &tm))
 		return NHG_EINTERNAL;
 	strftime(v->timestamp, sizeof(v->timestamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(v->today, sizeof(v->today), "%Y-%m-%d", &tm);
+	strftime(v->today, sizeof(v->today), "%Y-%m-%d", &tm);   /* the same instant */
 	return make_uuid(v->decision_id);
 }
 

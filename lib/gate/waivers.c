@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "nhigate/array.h"
+#include "nhigate/date.h"
 #include "nhigate/gate.h"
 #include "nhigate/hash.h"
 #include "nhigate/yaml.h"
@@ -21,54 +22,6 @@
 #define MAX_WAIVERS 10000
 #define MAX_WAIVERS_FILE (4u << 20)
 #define MIN_REASON 20
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static bool parse_date(const char *s, int64_t *days)
-{
-	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	unsigned y, m, d;
-	bool leap;
-
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	y = (unsigned)((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + s[3] - '0');
-	m = (unsigned)((s[5] - '0') * 10 + s[6] - '0');
-	d = (unsigned)((s[8] - '0') * 10 + s[9] - '0');
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
-		return false;
-	if (days)
-		*days = days_from_civil(y, m, d);
-	return true;
-}
-
-bool nhg_date_ok(const char *s)
-{
-	return parse_date(s, NULL);
-}
-
-int32_t nhg_date_diff(const char *a, const char *b)
-{
-	int64_t x, y;
-	if (!parse_date(a, &x) || !parse_date(b, &y))
-		return INT32_MIN;
-	return (int32_t)(y - x);
-}
 
 static void strlist_free(nhg_strlist *l)
 {

@@ -22,7 +22,8 @@ struct nhg_catalogue {
 	size_t ndocs, capdocs;
 	char **files;
 	size_t nfiles, capfiles;
-	nhg_buf digest;            /* "name\0sha256\n" of each file read */
+	nhg_sha256_ctx *hash;      /* over each file's name and bytes, while loading */
+	char sha256[NHG_SHA256_HEXLEN + 1];
 };
 
 const char *nhg_platform_name(nhg_platform p)
@@ -142,24 +143,9 @@ static int add_def(nhg_catalogue *cat, const char *file, const nhg_yaml_node *no
 	return 0;
 }
 
-/* Record a file's name (not its directory) and content hash. */
-static int digest_add(nhg_catalogue *cat, const char *path, const nhg_buf *text,
-		      nhg_error *err)
+const char *nhg_catalogue_sha256(const nhg_catalogue *cat)
 {
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char hex[NHG_SHA256_HEXLEN + 1];
-	nhg_sha256_hex(hex, text->ptr, text->len);
-	if (!cat->digest.max)
-		nhg_buf_init(&cat->digest, 1u << 20);
-	if (nhg_buf_put(&cat->digest, base, strlen(base) + 1) ||
-	    nhg_buf_printf(&cat->digest, "%s\n", hex))
-		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
-	return 0;
-}
-
-void nhg_catalogue_sha256(const nhg_catalogue *cat, char out[NHG_SHA256_HEXLEN + 1])
-{
-	nhg_sha256_hex(out, cat->digest.ptr ? cat->digest.ptr : "", cat->digest.len);
+	return cat->sha256;
 }
 
 static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
@@ -167,6 +153,7 @@ static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 	nhg_buf text = NHG_BUF_INIT(MAX_CATALOGUE_FILE);
 	nhg_yaml_doc *doc = NULL;
 	const nhg_yaml_node *root, *k, *v;
+	const char *base;
 	char *file;
 	size_t it = 0;
 	int rc;
@@ -179,8 +166,10 @@ static int load_file(nhg_catalogue *cat, const char *path, nhg_error *err)
 	if ((rc = nhg_yaml_load_file(&doc, path, MAX_CATALOGUE_FILE, &text, err)) != 0)
 		goto out;
 	cat->docs[cat->ndocs++] = doc;
-	if ((rc = digest_add(cat, path, &text, err)) != 0)
-		goto out;
+	/* the file's name, not where it is installed, as for rule packs */
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	nhg_sha256_update(cat->hash, base, strlen(base) + 1);
+	nhg_sha256_update(cat->hash, text.ptr, text.len);
 	root = nhg_yaml_doc_root(doc, 0);
 	if (!root || root->kind != NHG_YAML_MAP) {
 		rc = bad(file, root, err, "%s", "a check file must be a mapping with 'checks:'");
@@ -240,8 +229,10 @@ int nhg_catalogue_load(nhg_catalogue **out, const char *const *paths, size_t npa
 	nhg_catalogue *cat = calloc(1, sizeof(*cat));
 	int rc = 0;
 
-	if (!cat)
+	if (!cat || !(cat->hash = nhg_sha256_new())) {
+		free(cat);
 		return nhg_error_set(err, NHG_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < npaths && !rc; i++) {
 		if (is_dir(paths[i])) {
 			/* a rules root: its pipeline/ part, nothing if it has only secrets/ */
@@ -260,6 +251,8 @@ int nhg_catalogue_load(nhg_catalogue **out, const char *const *paths, size_t npa
 			rc = load_file(cat, paths[i], err);
 		}
 	}
+	nhg_sha256_final_hex(cat->hash, cat->sha256);
+	cat->hash = NULL;
 	if (rc) {
 		nhg_catalogue_free(cat);
 		return rc;
@@ -281,7 +274,6 @@ void nhg_catalogue_free(nhg_catalogue *cat)
 	free(cat->v);
 	free(cat->docs);
 	free(cat->files);
-	nhg_buf_free(&cat->digest);
 	free(cat);
 }
 

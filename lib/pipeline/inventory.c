@@ -18,6 +18,7 @@
 
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
+#include "nhigate/date.h"
 #include "nhigate/inventory.h"
 #include "pipeline/internal.h"
 
@@ -85,23 +86,6 @@ int nhg_idusage_add(nhg_idusage *u, const char *name, const char *path, uint32_t
 
 /* ---- loading ---- */
 
-bool nhg_inventory_date_ok(const char *s)
-{
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
-}
-
 static bool kind_ok(const char *s)
 {
 	static const char *const kinds[] = { "static-secret", "oidc-role", "oidc-audience",
@@ -151,7 +135,7 @@ static int load_entry(identity *id, const char *file, const nhg_yaml_node *node,
 		return bad(file, id->kind, err,
 			   "unknown kind '%s' (static-secret, oidc-role, oidc-audience, app-token, "
 			   "deploy-key, ssh-key, api-token, service-account, other)", id->kind->str);
-	if (id->renew_by && *id->renew_by->str && !nhg_inventory_date_ok(id->renew_by->str))
+	if (id->renew_by && *id->renew_by->str && !nhg_date_ok(id->renew_by->str))
 		return bad(file, id->renew_by, err, "renew_by '%s' is not a date YYYY-MM-DD",
 			   id->renew_by->str);
 	return 0;
@@ -341,7 +325,7 @@ int nhg_inventory_check(const nhg_catalogue *cat, const nhg_inventory *inv,
 	const nhg_check_def *d4 = nhg_catalogue_find(cat, "INV-004");
 	pctx x;
 
-	if (!today || !nhg_inventory_date_ok(today))
+	if (!today || !nhg_date_ok(today))
 		return nhg_error_set(err, NHG_EUSAGE, "today '%s' is not a date YYYY-MM-DD",
 				     today ? today : "");
 	memset(&x, 0, sizeof(x));

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json_util.h"
 #include "nhigate/audit.h"
+#include "report/json_util.h"
 
 #define TOP_RULES 10     /* rules listed per control in Markdown */
 
@@ -21,25 +21,7 @@ static const char *const dec_names[] = { "pass", "block", "error", "breakglass" 
 /* Text in a table cell or a line: no newline, no markup taken as such. */
 static int md(nhg_buf *out, const char *s)
 {
-	int rc = 0;
-	if (!s || !*s)
-		return nhg_buf_puts(out, "—");
-	for (; *s && !rc; s++) {
-		switch (*s) {
-		case '|': rc = nhg_buf_puts(out, "\\|"); break;
-		case '<': rc = nhg_buf_puts(out, "&lt;"); break;
-		case '>': rc = nhg_buf_puts(out, "&gt;"); break;
-		case '&': rc = nhg_buf_puts(out, "&amp;"); break;
-		case '\\': case '*': case '_': case '`': case '[': case ']': case '#':
-			rc = nhg_buf_putc(out, '\\');
-			if (!rc)
-				rc = nhg_buf_putc(out, *s);
-			break;
-		case '\n': case '\r': case '\t': rc = nhg_buf_putc(out, ' '); break;
-		default: rc = nhg_buf_putc(out, *s);
-		}
-	}
-	return rc;
+	return s && *s ? nhg_rj_md(out, s) : nhg_buf_puts(out, "—");
 }
 
 /* n with thousands separators: 1,234,567. */

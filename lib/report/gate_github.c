@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nhigate/gate_report.h"
+#include "report/json_util.h"
 
 static int escape(nhg_buf *out, const char *s, bool property)
 {
@@ -89,24 +90,6 @@ int nhg_report_gate_github(nhg_buf *out, const nhg_verdict *v, const char *versi
 	return rc ? nhg_error_set(err, rc, "report too large") : 0;
 }
 
-/* Markdown table cells: no newlines, pipes escaped, HTML-significant bytes too. */
-static int cell(nhg_buf *out, const char *s)
-{
-	int rc = 0;
-	for (; s && *s && !rc; s++) {
-		switch (*s) {
-		case '|': rc = nhg_buf_puts(out, "\\|"); break;
-		case '<': rc = nhg_buf_puts(out, "&lt;"); break;
-		case '>': rc = nhg_buf_puts(out, "&gt;"); break;
-		case '&': rc = nhg_buf_puts(out, "&amp;"); break;
-		case '`': rc = nhg_buf_puts(out, "'"); break;
-		case '\n': case '\r': rc = nhg_buf_putc(out, ' '); break;
-		default: rc = nhg_buf_putc(out, *s);
-		}
-	}
-	return rc;
-}
-
 int nhg_report_github_summary(nhg_buf *out, const nhg_verdict *v, nhg_error *err)
 {
 	static const char *const icon[] = { "✅", "⛔", "❗", "🚨" };
@@ -116,7 +99,7 @@ int nhg_report_github_summary(nhg_buf *out, const nhg_verdict *v, nhg_error *err
 	for (size_t i = 0; !rc && i < v->nreasons; i++) {
 		rc = nhg_buf_puts(out, "- ");
 		if (!rc)
-			rc = cell(out, v->reasons[i]);
+			rc = nhg_rj_md(out, v->reasons[i]);
 		if (!rc)
 			rc = nhg_buf_putc(out, '\n');
 	}
@@ -128,15 +111,15 @@ int nhg_report_github_summary(nhg_buf *out, const nhg_verdict *v, nhg_error *err
 		rc = nhg_buf_printf(out, "| %s | %s | ", nhg_status_name(f->status),
 				    nhg_severity_name(f->severity));
 		if (!rc)
-			rc = cell(out, f->rule);
+			rc = nhg_rj_md(out, f->rule);
 		if (!rc)
 			rc = nhg_buf_puts(out, " | ");
 		if (!rc)
-			rc = cell(out, f->path);
+			rc = nhg_rj_md(out, f->path);
 		if (!rc)
 			rc = nhg_buf_printf(out, ":%u | ", f->line);
 		if (!rc)
-			rc = cell(out, f->message);
+			rc = nhg_rj_md(out, f->message);
 		if (!rc)
 			rc = nhg_buf_puts(out, " |\n");
 	}

@@ -56,16 +56,6 @@ static json_t *jstr(const char *s)
 	return jstr_max(s, (size_t)-1);
 }
 
-static int set(json_t *o, const char *key, json_t *v)
-{
-	return json_object_set_new(o, key, v) != 0;
-}
-
-static int add(json_t *a, json_t *v)
-{
-	return json_array_append_new(a, v) != 0;
-}
-
 static bool is_secret(const nhg_gfinding *f)
 {
 	return f->origin == NHG_ORIGIN_SECRETS || f->secret_sha256[0];
@@ -163,7 +153,7 @@ static int detail(json_t *details, const char *key, const char *name, const char
 {
 	if (!value)
 		return 0;
-	return set(details, key, json_pack("{s:s, s:s, s:o}", "name", name, "type", "text",
+	return nhg_rj_set(details, key, json_pack("{s:s, s:s, s:o}", "name", name, "type", "text",
 					   "value", jstr(value)));
 }
 
@@ -189,13 +179,13 @@ static json_t *details_json(const nhg_verdict *v, const nhg_gfinding *f)
 	bad |= detail(d, "job", "Job", f->job);
 	bad |= detail(d, "step", "Step", f->step);
 	if (f->commit && *f->commit)
-		bad |= set(d, "commit", json_pack("{s:s, s:s, s:o}", "name", "Commit",
+		bad |= nhg_rj_set(d, "commit", json_pack("{s:s, s:s, s:o}", "name", "Commit",
 						  "type", "commit", "value", jstr(f->commit)));
 	for (size_t i = 0; i < f->controls.n; i++)
-		bad |= add(items, json_pack("{s:s, s:o}", "type", "text",
+		bad |= nhg_rj_add(items, json_pack("{s:s, s:o}", "type", "text",
 					    "value", jstr(f->controls.v[i])));
 	if (f->controls.n)
-		bad |= set(d, "controls", json_pack("{s:s, s:s, s:O}", "name", "Controls",
+		bad |= nhg_rj_set(d, "controls", json_pack("{s:s, s:s, s:O}", "name", "Controls",
 						    "type", "list", "items", items));
 	json_decref(items);
 	if (bad) {
@@ -232,14 +222,14 @@ static json_t *vulnerability_json(const nhg_verdict *v, size_t i, size_t rank, b
 	}
 	bad |= nhg_buf_puts(&idtype, "_rule_id") != 0;
 	bad |= nhg_buf_printf(&idname, "%s rule %s", tool_of(f), rule) != 0;
-	bad |= add(ids, json_pack("{s:o, s:o, s:o}", "type", jstr(idtype.ptr),
+	bad |= nhg_rj_add(ids, json_pack("{s:o, s:o, s:o}", "type", jstr(idtype.ptr),
 				  "name", jstr(idname.ptr), "value", jstr(rule)));
 
 	if (f->path && *f->path)
-		bad |= set(loc, "file", jstr(f->path));
+		bad |= nhg_rj_set(loc, "file", jstr(f->path));
 	if (f->line >= 1) {
-		bad |= set(loc, "start_line", json_integer(f->line));
-		bad |= set(loc, "end_line", json_integer(f->line));
+		bad |= nhg_rj_set(loc, "start_line", json_integer(f->line));
+		bad |= nhg_rj_set(loc, "end_line", json_integer(f->line));
 	}
 	if (secret) {
 		/* GitLab wants a commit; outside git modes, the head or its placeholder */
@@ -247,21 +237,21 @@ static json_t *vulnerability_json(const nhg_verdict *v, size_t i, size_t rank, b
 				  v->subject.head && *v->subject.head ? v->subject.head : "0000000";
 		json_t *c = json_pack("{s:o}", "sha", jstr(sha));
 		if (c && f->author)
-			bad |= set(c, "author", jstr(f->author));
+			bad |= nhg_rj_set(c, "author", jstr(f->author));
 		if (c && f->date)
-			bad |= set(c, "date", jstr(f->date));
-		bad |= set(loc, "commit", c);
+			bad |= nhg_rj_set(c, "date", jstr(f->date));
+		bad |= nhg_rj_set(loc, "commit", c);
 	}
 
-	bad |= set(o, "id", json_string(uuid));
-	bad |= set(o, "name", jstr_max(title, NAME_MAX_LEN));
-	bad |= set(o, "description", jstr(desc.ptr));
-	bad |= set(o, "severity", json_string(gitlab_severity(f->severity)));
+	bad |= nhg_rj_set(o, "id", json_string(uuid));
+	bad |= nhg_rj_set(o, "name", jstr_max(title, NAME_MAX_LEN));
+	bad |= nhg_rj_set(o, "description", jstr(desc.ptr));
+	bad |= nhg_rj_set(o, "severity", json_string(gitlab_severity(f->severity)));
 	if (f->help && *f->help)
-		bad |= set(o, "solution", jstr_max(f->help, SOLUTION_MAX_LEN));
-	bad |= set(o, "identifiers", ids);
-	bad |= set(o, "location", loc);
-	bad |= set(o, "details", details_json(v, f));
+		bad |= nhg_rj_set(o, "solution", jstr_max(f->help, SOLUTION_MAX_LEN));
+	bad |= nhg_rj_set(o, "identifiers", ids);
+	bad |= nhg_rj_set(o, "location", loc);
+	bad |= nhg_rj_set(o, "details", details_json(v, f));
 	nhg_buf_free(&desc);
 	nhg_buf_free(&idtype);
 	nhg_buf_free(&idname);
@@ -288,11 +278,11 @@ static json_t *scan_json(const nhg_verdict *v, const char *type, const char *ver
 	bad |= nhg_buf_printf(&b, "nhigate gate decision: %s", nhg_decision_name(v->decision)) != 0;
 	if (!v->enforce && v->would_block)
 		bad |= nhg_buf_puts(&b, " (report-only: the policy would block)") != 0;
-	bad |= add(msgs, json_pack("{s:s, s:o}", "level",
+	bad |= nhg_rj_add(msgs, json_pack("{s:s, s:o}", "level",
 				   v->decision == NHG_DECISION_ERROR ? "fatal" : "info",
 				   "value", jstr(b.ptr)));
 	for (size_t i = 0; i < v->nreasons; i++)
-		bad |= add(msgs, json_pack("{s:s, s:o}", "level",
+		bad |= nhg_rj_add(msgs, json_pack("{s:s, s:o}", "level",
 					   v->decision == NHG_DECISION_ERROR ? "fatal" : "info",
 					   "value", jstr(v->reasons[i])));
 	for (size_t i = 0; i < v->nskipped; i++) {
@@ -301,15 +291,15 @@ static json_t *scan_json(const nhg_verdict *v, const char *type, const char *ver
 		bad |= nhg_buf_printf(&b, "not scanned: %s%s%s: %s", s->path,
 				      s->commit ? " in commit " : "", s->commit ? s->commit : "",
 				      s->reason) != 0;
-		bad |= add(msgs, json_pack("{s:s, s:o}", "level", "warn", "value", jstr(b.ptr)));
+		bad |= nhg_rj_add(msgs, json_pack("{s:s, s:o}", "level", "warn", "value", jstr(b.ptr)));
 	}
-	bad |= set(o, "analyzer", party("nhigate-gate", "nhigate gate", version));
-	bad |= set(o, "scanner", party("nhigate", "nhigate", version));
-	bad |= set(o, "type", json_string(type));
-	bad |= set(o, "status", json_string(v->decision == NHG_DECISION_ERROR ? "failure" : "success"));
-	bad |= set(o, "start_time", json_string(when));
-	bad |= set(o, "end_time", json_string(when));
-	bad |= set(o, "messages", msgs);
+	bad |= nhg_rj_set(o, "analyzer", party("nhigate-gate", "nhigate gate", version));
+	bad |= nhg_rj_set(o, "scanner", party("nhigate", "nhigate", version));
+	bad |= nhg_rj_set(o, "type", json_string(type));
+	bad |= nhg_rj_set(o, "status", json_string(v->decision == NHG_DECISION_ERROR ? "failure" : "success"));
+	bad |= nhg_rj_set(o, "start_time", json_string(when));
+	bad |= nhg_rj_set(o, "end_time", json_string(when));
+	bad |= nhg_rj_set(o, "messages", msgs);
 	nhg_buf_free(&b);
 	if (bad) {
 		json_decref(o);
@@ -347,13 +337,13 @@ static int security_report(nhg_buf *out, const nhg_verdict *v, const char *versi
 	}
 	for (size_t i = 0; i < v->nfindings && !bad; i++)
 		if (is_secret(&v->findings[i]) == secrets)
-			bad |= add(vulns, vulnerability_json(v, i, rank[i], secrets));
+			bad |= nhg_rj_add(vulns, vulnerability_json(v, i, rank[i], secrets));
 	free(rank);
-	bad |= set(root, "version", json_string("15.2.1"));
-	bad |= set(root, "schema", json_string(secrets ? SCHEMA_BASE "secret-detection-report-format.json"
+	bad |= nhg_rj_set(root, "version", json_string("15.2.1"));
+	bad |= nhg_rj_set(root, "schema", json_string(secrets ? SCHEMA_BASE "secret-detection-report-format.json"
 						       : SCHEMA_BASE "sast-report-format.json"));
-	bad |= set(root, "scan", scan_json(v, secrets ? "secret_detection" : "sast", version, when));
-	bad |= set(root, "vulnerabilities", vulns);
+	bad |= nhg_rj_set(root, "scan", scan_json(v, secrets ? "secret_detection" : "sast", version, when));
+	bad |= nhg_rj_set(root, "vulnerabilities", vulns);
 	return dump(out, root, bad, err);
 }
 
@@ -413,7 +403,7 @@ int nhg_report_gate_codequality(nhg_buf *out, const nhg_verdict *v, const char *
 			bad |= nhg_buf_printf(&desc, " (%s)", f->redacted) != 0;
 		bad |= nhg_buf_puts(&desc, " [") != 0 || nhg_rj_status_note(&desc, v, f) != 0 ||
 		       nhg_buf_putc(&desc, ']') != 0;
-		bad |= add(root, json_pack("{s:s, s:o, s:o, s:[s], s:s, s:s, s:{s:o, s:{s:I}}}",
+		bad |= nhg_rj_add(root, json_pack("{s:s, s:o, s:o, s:[s], s:s, s:s, s:{s:o, s:{s:I}}}",
 					   "type", "issue",
 					   "check_name", jstr(rule),
 					   "description", jstr(desc.ptr),

@@ -31,20 +31,10 @@ static json_t *jstr(const char *s)
 }
 
 /* 1 when the member could not be set (v is NULL after a failed allocation). */
-static int set(json_t *o, const char *key, json_t *v)
-{
-	return json_object_set_new(o, key, v) != 0;
-}
-
-static int add(json_t *a, json_t *v)
-{
-	return json_array_append_new(a, v) != 0;
-}
-
 static json_t *text_msg(const char *s)
 {
 	json_t *o = json_object();
-	if (o && set(o, "text", jstr(s))) {
+	if (o && nhg_rj_set(o, "text", jstr(s))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -223,35 +213,35 @@ static json_t *rule_json(const srule *r, const nhg_verdict *v)
 	if (f->controls.n)
 		bad |= nhg_buf_putc(&full, '.') != 0;
 
-	bad |= add(tags, json_string("security"));
-	bad |= add(tags, json_string(f->origin == NHG_ORIGIN_SECRETS ? "secrets" :
+	bad |= nhg_rj_add(tags, json_string("security"));
+	bad |= nhg_rj_add(tags, json_string(f->origin == NHG_ORIGIN_SECRETS ? "secrets" :
 				     f->origin == NHG_ORIGIN_PIPELINE ? "ci-pipeline" : "external"));
 	if (f->origin == NHG_ORIGIN_SECRETS)   /* hard-coded credentials */
-		bad |= add(tags, json_string("external/cwe/cwe-798"));
+		bad |= nhg_rj_add(tags, json_string("external/cwe/cwe-798"));
 	for (size_t i = 0; i < f->controls.n; i++) {
 		size_t k;
 		for (k = 0; k < i && strcmp(f->controls.v[k], f->controls.v[i]); k++)
 			;
 		if (k == i)   /* SARIF wants tags unique */
-			bad |= add(tags, jstr(f->controls.v[i]));
+			bad |= nhg_rj_add(tags, jstr(f->controls.v[i]));
 	}
-	bad |= set(props, "tags", tags);
-	bad |= set(props, "security-severity", json_string(security_severity(r->severity)));
-	bad |= set(props, "precision", json_string(f->origin == NHG_ORIGIN_EXTERNAL ? "medium" : "high"));
-	bad |= set(props, "origin", json_string(nhg_origin_name(f->origin)));
-	bad |= set(props, "tool", jstr(tool_of(f)));
+	bad |= nhg_rj_set(props, "tags", tags);
+	bad |= nhg_rj_set(props, "security-severity", json_string(security_severity(r->severity)));
+	bad |= nhg_rj_set(props, "precision", json_string(f->origin == NHG_ORIGIN_EXTERNAL ? "medium" : "high"));
+	bad |= nhg_rj_set(props, "origin", json_string(nhg_origin_name(f->origin)));
+	bad |= nhg_rj_set(props, "tool", jstr(tool_of(f)));
 
-	bad |= set(hlp, "text", jstr(help));
-	bad |= set(hlp, "markdown", jstr(md.ptr));
+	bad |= nhg_rj_set(hlp, "text", jstr(help));
+	bad |= nhg_rj_set(hlp, "markdown", jstr(md.ptr));
 
-	bad |= set(o, "id", jstr(r->id));
-	bad |= set(o, "name", camel_name(r->id));
-	bad |= set(o, "shortDescription", text_msg(title));
-	bad |= set(o, "fullDescription", text_msg(full.ptr));
-	bad |= set(o, "help", hlp);
-	bad |= set(o, "defaultConfiguration",
+	bad |= nhg_rj_set(o, "id", jstr(r->id));
+	bad |= nhg_rj_set(o, "name", camel_name(r->id));
+	bad |= nhg_rj_set(o, "shortDescription", text_msg(title));
+	bad |= nhg_rj_set(o, "fullDescription", text_msg(full.ptr));
+	bad |= nhg_rj_set(o, "help", hlp);
+	bad |= nhg_rj_set(o, "defaultConfiguration",
 		   json_pack("{s:s}", "level", r->severity >= v->block_on ? "error" : "warning"));
-	bad |= set(o, "properties", props);
+	bad |= nhg_rj_set(o, "properties", props);
 	nhg_buf_free(&full);
 	nhg_buf_free(&md);
 	if (bad) {
@@ -269,21 +259,21 @@ static json_t *location_json(const nhg_gfinding *f)
 	json_t *loc = json_object(), *phys = json_object(), *art = json_object(), *reg;
 	int bad = !loc || !phys || !art;
 
-	bad |= set(art, "uri", path_uri(f->path));
-	bad |= set(art, "uriBaseId", json_string(SRCROOT));
-	bad |= set(phys, "artifactLocation", art);
+	bad |= nhg_rj_set(art, "uri", path_uri(f->path));
+	bad |= nhg_rj_set(art, "uriBaseId", json_string(SRCROOT));
+	bad |= nhg_rj_set(phys, "artifactLocation", art);
 	if (f->line >= 1) {   /* SARIF lines start at 1: no region when unknown */
 		reg = json_object();
 		bad |= !reg;
-		bad |= set(reg, "startLine", json_integer(f->line));
+		bad |= nhg_rj_set(reg, "startLine", json_integer(f->line));
 		if (f->column >= 1) {
-			bad |= set(reg, "startColumn", json_integer(f->column));
+			bad |= nhg_rj_set(reg, "startColumn", json_integer(f->column));
 			if (f->end_column >= f->column)
-				bad |= set(reg, "endColumn", json_integer((json_int_t)f->end_column + 1));
+				bad |= nhg_rj_set(reg, "endColumn", json_integer((json_int_t)f->end_column + 1));
 		}
-		bad |= set(phys, "region", reg);
+		bad |= nhg_rj_set(phys, "region", reg);
 	}
-	bad |= set(loc, "physicalLocation", phys);
+	bad |= nhg_rj_set(loc, "physicalLocation", phys);
 	if (bad) {
 		json_decref(loc);
 		return NULL;
@@ -306,42 +296,42 @@ static json_t *result_json(const nhg_verdict *v, const nhg_gfinding *f, const rt
 	bad |= nhg_buf_puts(&msg, " [") != 0 || nhg_rj_status_note(&msg, v, f) != 0 ||
 	       nhg_buf_putc(&msg, ']') != 0;
 
-	bad |= set(o, "ruleId", jstr(t->v[t->of[i]].id));
-	bad |= set(o, "ruleIndex", json_integer((json_int_t)t->of[i]));
-	bad |= set(o, "level", json_string(result_level(f->status)));
-	bad |= set(o, "message", text_msg(msg.ptr));
+	bad |= nhg_rj_set(o, "ruleId", jstr(t->v[t->of[i]].id));
+	bad |= nhg_rj_set(o, "ruleIndex", json_integer((json_int_t)t->of[i]));
+	bad |= nhg_rj_set(o, "level", json_string(result_level(f->status)));
+	bad |= nhg_rj_set(o, "message", text_msg(msg.ptr));
 	if (f->path && *f->path)
-		bad |= add(locs, location_json(f));
-	bad |= set(o, "locations", locs);
+		bad |= nhg_rj_add(locs, location_json(f));
+	bad |= nhg_rj_set(o, "locations", locs);
 
-	bad |= set(fp, "nhigate/v1", json_string(f->fingerprint));
+	bad |= nhg_rj_set(fp, "nhigate/v1", json_string(f->fingerprint));
 	if (f->secret_sha256[0])
-		bad |= set(fp, "secretSha256/v1", json_string(f->secret_sha256));
-	bad |= set(o, "partialFingerprints", fp);
+		bad |= nhg_rj_set(fp, "secretSha256/v1", json_string(f->secret_sha256));
+	bad |= nhg_rj_set(o, "partialFingerprints", fp);
 
 	for (size_t k = 0; k < f->controls.n; k++)
-		bad |= add(controls, jstr(f->controls.v[k]));
-	bad |= set(props, "status", json_string(nhg_status_name(f->status)));
-	bad |= set(props, "severity", json_string(nhg_severity_name(f->severity)));
-	bad |= set(props, "origin", json_string(nhg_origin_name(f->origin)));
-	bad |= set(props, "tool", jstr(tool_of(f)));
-	bad |= set(props, "commit", nhg_rj_str(f->commit));
+		bad |= nhg_rj_add(controls, jstr(f->controls.v[k]));
+	bad |= nhg_rj_set(props, "status", json_string(nhg_status_name(f->status)));
+	bad |= nhg_rj_set(props, "severity", json_string(nhg_severity_name(f->severity)));
+	bad |= nhg_rj_set(props, "origin", json_string(nhg_origin_name(f->origin)));
+	bad |= nhg_rj_set(props, "tool", jstr(tool_of(f)));
+	bad |= nhg_rj_set(props, "commit", nhg_rj_str(f->commit));
 	if (f->job)
-		bad |= set(props, "job", jstr(f->job));
+		bad |= nhg_rj_set(props, "job", jstr(f->job));
 	if (f->step)
-		bad |= set(props, "step", jstr(f->step));
+		bad |= nhg_rj_set(props, "step", jstr(f->step));
 	if (f->redacted)
-		bad |= set(props, "redacted", jstr(f->redacted));
-	bad |= set(props, "waiver", f->status == NHG_STATUS_WAIVED && f->waiver ?
+		bad |= nhg_rj_set(props, "redacted", jstr(f->redacted));
+	bad |= nhg_rj_set(props, "waiver", f->status == NHG_STATUS_WAIVED && f->waiver ?
 		   jstr(f->waiver->id) : json_null());
 	if (f->status == NHG_STATUS_WAIVED && f->waiver)
-		bad |= set(props, "waiverExpires", jstr(f->waiver->expires));
+		bad |= nhg_rj_set(props, "waiverExpires", jstr(f->waiver->expires));
 	if (f->status == NHG_STATUS_ADVISORY && f->why)
-		bad |= set(props, "why", jstr(f->why));
+		bad |= nhg_rj_set(props, "why", jstr(f->why));
 	if (f->existing)
-		bad |= set(props, "existing", json_true());
-	bad |= set(props, "controls", controls);
-	bad |= set(o, "properties", props);
+		bad |= nhg_rj_set(props, "existing", json_true());
+	bad |= nhg_rj_set(props, "controls", controls);
+	bad |= nhg_rj_set(o, "properties", props);
 	nhg_buf_free(&msg);
 	if (bad) {
 		json_decref(o);
@@ -358,7 +348,7 @@ static json_t *notification(const char *level, const char *text, const char *pat
 	if (o && path && *path) {
 		nhg_gfinding at = { .path = (char *)path };
 		json_t *locs = json_array();
-		if (add(locs, location_json(&at)) | set(o, "locations", locs)) {
+		if (nhg_rj_add(locs, location_json(&at)) | nhg_rj_set(o, "locations", locs)) {
 			json_decref(o);
 			return NULL;
 		}
@@ -377,20 +367,20 @@ static json_t *invocation_json(const nhg_verdict *v)
 		nhg_buf_clear(&b);
 		bad |= nhg_buf_printf(&b, "not scanned: %s%s%s", s->reason,
 				      s->commit ? " in commit " : "", s->commit ? s->commit : "") != 0;
-		bad |= add(notes, notification("warning", b.ptr, s->path));
+		bad |= nhg_rj_add(notes, notification("warning", b.ptr, s->path));
 	}
 	if (v->decision == NHG_DECISION_ERROR)
 		for (size_t i = 0; i < v->nreasons; i++)
-			bad |= add(notes, notification("error", v->reasons[i], NULL));
-	bad |= set(o, "executionSuccessful", json_boolean(v->decision != NHG_DECISION_ERROR));
+			bad |= nhg_rj_add(notes, notification("error", v->reasons[i], NULL));
+	bad |= nhg_rj_set(o, "executionSuccessful", json_boolean(v->decision != NHG_DECISION_ERROR));
 	if (v->timestamp[0]) {
-		bad |= set(o, "startTimeUtc", json_string(v->timestamp));
-		bad |= set(o, "endTimeUtc", json_string(v->timestamp));
+		bad |= nhg_rj_set(o, "startTimeUtc", json_string(v->timestamp));
+		bad |= nhg_rj_set(o, "endTimeUtc", json_string(v->timestamp));
 	}
-	bad |= set(o, "toolExecutionNotifications", notes);
-	bad |= set(props, "decision", json_string(nhg_decision_name(v->decision)));
-	bad |= set(props, "decisionId", json_string(v->decision_id));
-	bad |= set(o, "properties", props);
+	bad |= nhg_rj_set(o, "toolExecutionNotifications", notes);
+	bad |= nhg_rj_set(props, "decision", json_string(nhg_decision_name(v->decision)));
+	bad |= nhg_rj_set(props, "decisionId", json_string(v->decision_id));
+	bad |= nhg_rj_set(o, "properties", props);
 	nhg_buf_free(&b);
 	if (bad) {
 		json_decref(o);
@@ -407,46 +397,46 @@ static json_t *run_properties(const nhg_verdict *v)
 	int bad = !o || !reasons || !w || !applied || !expired || !expiring || !stale;
 
 	for (size_t i = 0; i < v->nreasons; i++)
-		bad |= add(reasons, jstr(v->reasons[i]));
+		bad |= nhg_rj_add(reasons, jstr(v->reasons[i]));
 	for (size_t i = 0; i < v->nwaivers; i++) {
 		const nhg_wstatus *s = &v->waivers[i];
 		json_t *id = jstr(s->waiver ? s->waiver->id : "?");
 		json_t *list = s->state == NHG_WAIVER_APPLIED ? applied :
 			       s->state == NHG_WAIVER_EXPIRED ? expired : stale;
 		if (s->expiring && s->state != NHG_WAIVER_EXPIRED)
-			bad |= add(expiring, json_incref(id));
-		bad |= add(list, id);
+			bad |= nhg_rj_add(expiring, json_incref(id));
+		bad |= nhg_rj_add(list, id);
 	}
-	bad |= set(w, "applied", applied) | set(w, "expired", expired) |
-	       set(w, "expiring", expiring) | set(w, "stale", stale);
+	bad |= nhg_rj_set(w, "applied", applied) | nhg_rj_set(w, "expired", expired) |
+	       nhg_rj_set(w, "expiring", expiring) | nhg_rj_set(w, "stale", stale);
 	if (v->breakglass.reason) {
 		bg = json_object();
 		bad |= !bg;
-		bad |= set(bg, "actor", nhg_rj_str(v->subject.actor));
-		bad |= set(bg, "reason", jstr(v->breakglass.reason));
-		bad |= set(bg, "source", nhg_rj_str(v->breakglass.source));
-		bad |= set(bg, "accepted", json_boolean(v->breakglass.accepted));
-		bad |= set(bg, "refused", nhg_rj_str(v->breakglass.refused));
+		bad |= nhg_rj_set(bg, "actor", nhg_rj_str(v->subject.actor));
+		bad |= nhg_rj_set(bg, "reason", jstr(v->breakglass.reason));
+		bad |= nhg_rj_set(bg, "source", nhg_rj_str(v->breakglass.source));
+		bad |= nhg_rj_set(bg, "accepted", json_boolean(v->breakglass.accepted));
+		bad |= nhg_rj_set(bg, "refused", nhg_rj_str(v->breakglass.refused));
 	} else {
 		bg = json_null();
 	}
-	bad |= set(o, "decision", json_string(nhg_decision_name(v->decision)));
-	bad |= set(o, "decisionId", json_string(v->decision_id));
-	bad |= set(o, "timestamp", json_string(v->timestamp));
-	bad |= set(o, "enforce", json_boolean(v->enforce));
-	bad |= set(o, "wouldBlock", json_boolean(v->would_block));
-	bad |= set(o, "reasons", reasons);
-	bad |= set(o, "subject", nhg_rj_subject(&v->subject));
-	bad |= set(o, "policy", json_pack("{s:s, s:o, s:s}", "sha256", v->policy_sha256,
+	bad |= nhg_rj_set(o, "decision", json_string(nhg_decision_name(v->decision)));
+	bad |= nhg_rj_set(o, "decisionId", json_string(v->decision_id));
+	bad |= nhg_rj_set(o, "timestamp", json_string(v->timestamp));
+	bad |= nhg_rj_set(o, "enforce", json_boolean(v->enforce));
+	bad |= nhg_rj_set(o, "wouldBlock", json_boolean(v->would_block));
+	bad |= nhg_rj_set(o, "reasons", reasons);
+	bad |= nhg_rj_set(o, "subject", nhg_rj_subject(&v->subject));
+	bad |= nhg_rj_set(o, "policy", json_pack("{s:s, s:o, s:s}", "sha256", v->policy_sha256,
 					  "profile", nhg_rj_str(v->profile),
 					  "blockOn", nhg_severity_name(v->block_on)));
-	bad |= set(o, "counts", json_pack("{s:I, s:I, s:I, s:I}",
+	bad |= nhg_rj_set(o, "counts", json_pack("{s:I, s:I, s:I, s:I}",
 		   "blocking", (json_int_t)nhg_verdict_count(v, NHG_STATUS_BLOCKING),
 		   "waived", (json_int_t)nhg_verdict_count(v, NHG_STATUS_WAIVED),
 		   "advisory", (json_int_t)nhg_verdict_count(v, NHG_STATUS_ADVISORY),
 		   "skipped", (json_int_t)v->nskipped));
-	bad |= set(o, "waivers", w);
-	bad |= set(o, "breakglass", bg);
+	bad |= nhg_rj_set(o, "waivers", w);
+	bad |= nhg_rj_set(o, "breakglass", bg);
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -467,29 +457,29 @@ int nhg_report_gate_sarif(nhg_buf *out, const nhg_verdict *v, const char *versio
 	if (rtable_build(&t, v))
 		bad = 1;
 	for (size_t i = 0; !bad && i < t.n; i++)
-		bad |= add(rules, rule_json(&t.v[i], v));
+		bad |= nhg_rj_add(rules, rule_json(&t.v[i], v));
 	for (size_t i = 0; !bad && i < v->nfindings; i++)
-		bad |= add(results, result_json(v, &v->findings[i], &t, i));
+		bad |= nhg_rj_add(results, result_json(v, &v->findings[i], &t, i));
 	rtable_free(&t);
 
-	bad |= set(driver, "name", json_string("nhigate"));
-	bad |= set(driver, "fullName", json_string("nhigate-gate"));
-	bad |= set(driver, "version", jstr(version));
-	bad |= set(driver, "semanticVersion", jstr(version));
-	bad |= set(driver, "informationUri", json_string(INFO_URI));
-	bad |= set(driver, "rules", rules);
-	bad |= set(run, "tool", json_pack("{s:o}", "driver", driver));
-	bad |= add(invocations, invocation_json(v));
-	bad |= set(run, "invocations", invocations);
-	bad |= set(run, "originalUriBaseIds",
+	bad |= nhg_rj_set(driver, "name", json_string("nhigate"));
+	bad |= nhg_rj_set(driver, "fullName", json_string("nhigate-gate"));
+	bad |= nhg_rj_set(driver, "version", jstr(version));
+	bad |= nhg_rj_set(driver, "semanticVersion", jstr(version));
+	bad |= nhg_rj_set(driver, "informationUri", json_string(INFO_URI));
+	bad |= nhg_rj_set(driver, "rules", rules);
+	bad |= nhg_rj_set(run, "tool", json_pack("{s:o}", "driver", driver));
+	bad |= nhg_rj_add(invocations, invocation_json(v));
+	bad |= nhg_rj_set(run, "invocations", invocations);
+	bad |= nhg_rj_set(run, "originalUriBaseIds",
 		   json_pack("{s:{s:{s:s}}}", SRCROOT, "description", "text",
 			     "The root of the repository"));
-	bad |= set(run, "results", results);
-	bad |= set(run, "properties", run_properties(v));
-	bad |= add(runs, run);
-	bad |= set(root, "$schema", json_string(SARIF_SCHEMA));
-	bad |= set(root, "version", json_string("2.1.0"));
-	bad |= set(root, "runs", runs);
+	bad |= nhg_rj_set(run, "results", results);
+	bad |= nhg_rj_set(run, "properties", run_properties(v));
+	bad |= nhg_rj_add(runs, run);
+	bad |= nhg_rj_set(root, "$schema", json_string(SARIF_SCHEMA));
+	bad |= nhg_rj_set(root, "version", json_string("2.1.0"));
+	bad |= nhg_rj_set(root, "runs", runs);
 	if (bad) {
 		json_decref(root);
 		root = NULL;

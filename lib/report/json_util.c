@@ -130,3 +130,34 @@ int nhg_rj_clean(nhg_buf *out, const char *s)
 		rc = nhg_buf_putc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
 	return rc;
 }
+
+int nhg_rj_md(nhg_buf *out, const char *s)
+{
+	int rc = 0;
+	for (; s && *s && !rc; s++) {
+		switch (*s) {
+		case '|': rc = nhg_buf_puts(out, "\\|"); break;
+		case '<': rc = nhg_buf_puts(out, "&lt;"); break;
+		case '>': rc = nhg_buf_puts(out, "&gt;"); break;
+		case '&': rc = nhg_buf_puts(out, "&amp;"); break;
+		case '\\': case '*': case '_': case '`': case '[': case ']': case '#':
+			rc = nhg_buf_putc(out, '\\');
+			if (!rc)
+				rc = nhg_buf_putc(out, *s);
+			break;
+		case '\n': case '\r': case '\t': rc = nhg_buf_putc(out, ' '); break;
+		default: rc = nhg_buf_putc(out, *s);
+		}
+	}
+	return rc;
+}
+
+int nhg_rj_set(json_t *o, const char *key, json_t *v)
+{
+	return json_object_set_new(o, key, v) != 0;
+}
+
+int nhg_rj_add(json_t *a, json_t *v)
+{
+	return json_array_append_new(a, v) != 0;
+}

@@ -34,6 +34,16 @@ void nhg_rj_verdict_head(json_t *root, const nhg_verdict *v, const char *schema)
  */
 int nhg_rj_clean(nhg_buf *out, const char *s);
 
+/*
+ * Append s as Markdown text that stays inside one table cell: no line
+ * breaks, pipes and Markdown or HTML syntax escaped.
+ */
+int nhg_rj_md(nhg_buf *out, const char *s);
+
+/* json_object_set_new / json_array_append_new: 1 when they failed, else 0. */
+int nhg_rj_set(json_t *o, const char *key, json_t *v);
+int nhg_rj_add(json_t *a, json_t *v);
+
 /* What the gate made of f, one clause: "waived by W-1 until 2026-12-01". */
 int nhg_rj_status_note(nhg_buf *b, const nhg_verdict *v, const nhg_gfinding *f);
 

@@ -236,6 +236,29 @@ static const char *repo_dir(const char *dir, unsigned *flags)
 	return gitdir;
 }
 
+int nhg_gitsrc_setup(nhg_gitctx *c, nhg_error *err)
+{
+	if (git_libgit2_init() < 0)
+		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
+	memset(c, 0, sizeof(*c));
+	c->err = err;
+	return 0;
+}
+
+void nhg_gitsrc_close(nhg_gitctx *c)
+{
+	nhg_buf_free(&c->data);
+	nhg_buf_free(&c->author);
+	free(c->lines);
+	free(c->ltab);
+	nhg_oidset_free(&c->seen);
+	nhg_oidset_free(&c->boundary);
+	nhg_gitchanges_free(&c->changes);
+	git_odb_free(c->odb);
+	git_repository_free(c->repo);
+	git_libgit2_shutdown();
+}
+
 int nhg_gitsrc_open(nhg_gitctx *c, const char *dir)
 {
 	unsigned flags = 0;
@@ -278,8 +301,8 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 		return nhg_error_set(err, NHG_EUSAGE, "unknown git mode %d", (int)mode);
 	if (!opts)
 		opts = &defaults;
-	if (git_libgit2_init() < 0)
-		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
+	if ((rc = nhg_gitsrc_setup(&c, err)) != 0)
+		return rc;
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)CACHE_MAX_BYTES);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, MWINDOW_MAPPED_LIMIT);
@@ -289,13 +312,11 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 	 * zlib's checksum still catches a damaged object. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 
-	memset(&c, 0, sizeof(c));
 	if (getrandom(&c.lseed, sizeof(c.lseed), 0) != (ssize_t)sizeof(c.lseed))
 		c.lseed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ 0x243f6a8885a308d3ull;
 	c.opts = opts;
 	c.sink = sink;
 	c.stats = stats ? stats : &scratch;
-	c.err = err;
 	nhg_buf_init(&c.data, opts->max_file_size);
 	nhg_buf_init(&c.author, AUTHOR_MAX_BYTES);
 	nhg_buf_init(&c.changes.paths, NHG_GITCHANGES_PATHS_MAX);
@@ -304,16 +325,6 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 	if (!rc)
 		rc = mode == NHG_GIT_STAGED ? scan_staged(&c)
 					    : nhg_gitsrc_walk(&c, mode, spec);
-
-	nhg_buf_free(&c.data);
-	nhg_buf_free(&c.author);
-	free(c.lines);
-	free(c.ltab);
-	nhg_oidset_free(&c.seen);
-	nhg_oidset_free(&c.boundary);
-	nhg_gitchanges_free(&c.changes);
-	git_odb_free(c.odb);
-	git_repository_free(c.repo);
-	git_libgit2_shutdown();
+	nhg_gitsrc_close(&c);
 	return rc;
 }

@@ -100,10 +100,8 @@ int nhg_source_git_sides(nhg_git_sides *out, nhg_git_mode mode, const char *spec
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (git_libgit2_init() < 0)
-		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
-	memset(&c, 0, sizeof(c));
-	c.err = err;
+	if ((rc = nhg_gitsrc_setup(&c, err)) != 0)
+		return rc;
 	if ((rc = nhg_gitsrc_open(&c, repo && *repo ? repo : ".")) == 0) {
 		switch (mode) {
 		case NHG_GIT_RANGE: rc = range_sides(&c, out, spec ? spec : ""); break;
@@ -112,10 +110,7 @@ int nhg_source_git_sides(nhg_git_sides *out, nhg_git_mode mode, const char *spec
 		default: head_hex(&c, out->base); break;  /* staged, all: HEAD */
 		}
 	}
-	nhg_oidset_free(&c.boundary);
-	git_odb_free(c.odb);
-	git_repository_free(c.repo);
-	git_libgit2_shutdown();
+	nhg_gitsrc_close(&c);
 	return rc;
 }
 
@@ -131,10 +126,8 @@ int nhg_source_git_read(nhg_buf *out, bool *found, const char *repo, const char 
 	int rc;
 
 	*found = false;
-	if (git_libgit2_init() < 0)
-		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
-	memset(&c, 0, sizeof(c));
-	c.err = err;
+	if ((rc = nhg_gitsrc_setup(&c, err)) != 0)
+		return rc;
 	if ((rc = nhg_gitsrc_open(&c, repo && *repo ? repo : ".")) != 0 ||
 	    (rc = nhg_gitsrc_resolve(&c, &id, rev)) != 0)
 		goto out;
@@ -172,10 +165,7 @@ out:
 	git_tree_entry_free(entry);
 	git_tree_free(tree);
 	git_commit_free(commit);
-	nhg_oidset_free(&c.boundary);
-	git_odb_free(c.odb);
-	git_repository_free(c.repo);
-	git_libgit2_shutdown();
+	nhg_gitsrc_close(&c);
 	return rc;
 }
 

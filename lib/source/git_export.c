@@ -215,11 +215,9 @@ int nhg_source_git_export(char **out, const char *repo, const char *rev, const c
 	memcpy(sub, n ? dir : "", n);
 	sub[n] = '\0';
 	dir = sub;
-	if (git_libgit2_init() < 0)
-		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
-	memset(&c, 0, sizeof(c));
+	if ((rc = nhg_gitsrc_setup(&c, err)) != 0)
+		return rc;
 	memset(&x, 0, sizeof(x));
-	c.err = err;
 	x.c = &c;
 	x.rev = rev;
 	nhg_buf_init(&x.where, 4096);
@@ -249,10 +247,7 @@ out:
 	}
 	nhg_buf_free(&x.where);
 	git_tree_free(tree);
-	nhg_oidset_free(&c.boundary);
-	git_odb_free(c.odb);
-	git_repository_free(c.repo);
-	git_libgit2_shutdown();
+	nhg_gitsrc_close(&c);
 	return rc;
 }
 

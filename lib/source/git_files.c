@@ -186,11 +186,9 @@ int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_o
 
 	if (mode == NHG_GIT_ALL)
 		return nhg_error_set(err, NHG_EUSAGE, "--all has no base to compare with; use --range");
-	if (git_libgit2_init() < 0)
-		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
-	memset(&c, 0, sizeof(c));
+	if ((rc = nhg_gitsrc_setup(&c, err)) != 0)
+		return rc;
 	c.opts = opts ? opts : &defaults;
-	c.err = err;
 	x.c = &c;
 	x.want = want;
 	x.fn = fn;
@@ -210,9 +208,6 @@ int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_o
 	git_index_free(index);
 	git_tree_free(base);
 	git_tree_free(now);
-	nhg_oidset_free(&c.boundary);
-	git_odb_free(c.odb);
-	git_repository_free(c.repo);
-	git_libgit2_shutdown();
+	nhg_gitsrc_close(&c);
 	return rc;
 }

@@ -94,6 +94,12 @@ typedef struct nhg_gitctx {
  * doing; a missing object in a shallow clone says how to deepen it.
  */
 int nhg_gitsrc_fail(nhg_gitctx *c, int gitrc, const char *what);
+/*
+ * Set libgit2 up for one call and zero c, failures going to err; pair every
+ * successful setup with nhg_gitsrc_close, which frees whatever c then holds.
+ */
+int nhg_gitsrc_setup(nhg_gitctx *c, nhg_error *err);
+void nhg_gitsrc_close(nhg_gitctx *c);
 /* Open the repository at or above dir (and a shallow clone's boundary). */
 int nhg_gitsrc_open(nhg_gitctx *c, const char *dir);
 /* Resolve name ("" means HEAD) to a commit id; unknown names are NHG_EUSAGE. */
