@@ -242,6 +242,7 @@ int nhg_gitsrc_setup(nhg_gitctx *c, nhg_error *err)
 		return nhg_error_set(err, NHG_EINTERNAL, "cannot initialise libgit2");
 	memset(c, 0, sizeof(*c));
 	c->err = err;
+	nhg_buf_init(&c->changes.paths, NHG_GITCHANGES_PATHS_MAX);
 	return 0;
 }
 
@@ -319,7 +320,6 @@ int nhg_source_git(nhg_git_mode mode, const char *spec,
 	c.stats = stats ? stats : &scratch;
 	nhg_buf_init(&c.data, opts->max_file_size);
 	nhg_buf_init(&c.author, AUTHOR_MAX_BYTES);
-	nhg_buf_init(&c.changes.paths, NHG_GITCHANGES_PATHS_MAX);
 
 	rc = nhg_gitsrc_open(&c, opts->repo && *opts->repo ? opts->repo : ".");
 	if (!rc)

@@ -21,22 +21,22 @@ static int read_blob(nhg_gitctx *c, git_blob **out, const git_oid *id)
 	return rc ? nhg_gitsrc_fail(c, rc, "cannot read a blob of the change") : 0;
 }
 
-static int each_delta(files_ctx *x, const git_diff_delta *d)
+/* Hand over one changed file: its new content and, when it had one, its old. */
+static int each_file(files_ctx *x, const char *path, const git_oid *new_id,
+		     const git_oid *old_id)
 {
 	nhg_gitctx *c = x->c;
 	git_blob *now = NULL, *before = NULL;
 	nhg_changed_file f;
 	int rc;
 
-	if (d->status == GIT_DELTA_DELETED || d->new_file.mode == GIT_FILEMODE_COMMIT ||
-	    !x->want(d->new_file.path, x->payload))
+	if (!x->want(path, x->payload))
 		return 0;
 	memset(&f, 0, sizeof(f));
-	f.path = d->new_file.path;
-	if ((rc = read_blob(c, &now, &d->new_file.id)) != 0)
+	f.path = path;
+	if ((rc = read_blob(c, &now, new_id)) != 0)
 		return rc;
-	if (d->status != GIT_DELTA_ADDED && !git_oid_is_zero(&d->old_file.id) &&
-	    (rc = read_blob(c, &before, &d->old_file.id)) != 0) {
+	if (old_id && !git_oid_is_zero(old_id) && (rc = read_blob(c, &before, old_id)) != 0) {
 		git_blob_free(now);
 		return rc;
 	}
@@ -122,8 +122,8 @@ static int trees(nhg_gitctx *c, nhg_git_mode mode, const char *spec, git_tree **
 	}
 }
 
-/* Diff base against now (base NULL: the empty tree) and hand over each wanted file. */
-static int diff_trees(files_ctx *x, git_tree *base, git_tree *now, git_index *index)
+/* The staged changes, through libgit2's diff of the index and its renames. */
+static int diff_index(files_ctx *x, git_tree *base, git_index *index)
 {
 	nhg_gitctx *c = x->c;
 	git_diff *diff = NULL;
@@ -135,17 +135,46 @@ static int diff_trees(files_ctx *x, git_tree *base, git_tree *now, git_index *in
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
 	fopts.flags = GIT_DIFF_FIND_RENAMES;
-	rc = index ? git_diff_tree_to_index(&diff, c->repo, base, index, &dopts)
-		   : git_diff_tree_to_tree(&diff, c->repo, base, now, &dopts);
+	rc = git_diff_tree_to_index(&diff, c->repo, base, index, &dopts);
 	if (!rc)
 		rc = git_diff_find_similar(diff, &fopts);
 	if (rc) {
 		git_diff_free(diff);
 		return nhg_gitsrc_fail(c, rc, "cannot diff the change");
 	}
-	for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++)
-		rc = each_delta(x, git_diff_get_delta(diff, i));
+	for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status != GIT_DELTA_DELETED && d->new_file.mode != GIT_FILEMODE_COMMIT)
+			rc = each_file(x, d->new_file.path, &d->new_file.id,
+				       d->status == GIT_DELTA_ADDED ? NULL : &d->old_file.id);
+	}
 	git_diff_free(diff);
+	return rc;
+}
+
+/*
+ * Two trees (base NULL: the empty tree), with the tree diff and the rename
+ * detection the secret scan uses: only the subtrees that differ are read.
+ */
+static int diff_trees(files_ctx *x, git_tree *base, git_tree *now)
+{
+	nhg_gitctx *c = x->c;
+	nhg_gitchanges *chs = &c->changes;
+	int rc = nhg_gitsrc_tree_changes(c, chs, base, now);
+
+	if (!rc)
+		rc = nhg_gitsrc_find_renames(c, chs);
+	for (size_t i = 0; !rc && i < chs->n; i++) {
+		const nhg_gitchange *ch = &chs->v[i];
+		bool had_blob = ch->old_mode && ch->old_mode != GIT_FILEMODE_TREE &&
+				ch->old_mode != GIT_FILEMODE_COMMIT;
+
+		if ((ch->status != 'A' && ch->status != 'M' && ch->status != 'R') ||
+		    ch->new_mode == GIT_FILEMODE_COMMIT || ch->new_mode == GIT_FILEMODE_TREE)
+			continue;
+		rc = each_file(x, chs->paths.ptr + ch->path, &ch->new_id,
+			       ch->status != 'A' && had_blob ? &ch->old_id : NULL);
+	}
 	return rc;
 }
 
@@ -166,7 +195,7 @@ static int push_ref(nhg_gitctx *c, const git_oid *old, const git_oid *new_id, vo
 		 git_merge_base(&mb, c->repo, &head, new_id) == 0)
 		rc = tree_of(c, &base, &mb);
 	if (!rc)
-		rc = diff_trees(x, base, now, NULL);
+		rc = diff_trees(x, base, now);
 	git_tree_free(base);
 	git_tree_free(now);
 	return rc;
@@ -203,7 +232,7 @@ int nhg_source_git_files(nhg_git_mode mode, const char *spec, const nhg_source_o
 		if (x.staged && (rc = git_repository_index(&index, c.repo)) != 0)
 			rc = nhg_gitsrc_fail(&c, rc, "cannot read the index");
 		if (!rc)
-			rc = diff_trees(&x, base, now, index);
+			rc = index ? diff_index(&x, base, index) : diff_trees(&x, base, now);
 	}
 	git_index_free(index);
 	git_tree_free(base);

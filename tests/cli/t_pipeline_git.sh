@@ -61,8 +61,37 @@ expect_rc 1
 expect_jq "$st" '["GH-CRED-001 9:15 existing"]'
 git checkout -q -- . && git reset -q --hard
 
+t "a renamed workflow: what it brings along is existing"
+git mv .github/workflows/ci.yml .github/workflows/build.yml
+echo "# moved from ci.yml" >> .github/workflows/build.yml
+git commit -q -am "rename ci"
+pipe --commit HEAD
+expect_rc 1
+expect_jq '[.findings[] | "\(.path) \(.status)"] | unique' \
+	'[".github/workflows/build.yml existing"]'
+
+t "an action deep in the tree, among directories the change leaves alone"
+for d in a b c; do mkdir -p "lib/$d" && echo "$d" > "lib/$d/x.txt"; done
+git add lib && git commit -q -m "more tree"
+mkdir -p tools/deploy/gate
+cat > tools/deploy/gate/action.yml <<'YAML'
+name: gate
+runs:
+  using: composite
+  steps:
+    - run: echo "${{ github.event.pull_request.title }}"
+      shell: bash
+YAML
+echo "b2" >> lib/b/x.txt
+git add -A && git commit -q -m "deploy action"
+pipe --range HEAD~1..HEAD
+expect_rc 1
+expect_jq '.scanned.files' '1'
+expect_jq '[.findings[] | "\(.path) \(.status)"] | unique' \
+	'["tools/deploy/gate/action.yml new"]'
+
 t "a deleted workflow is not checked"
-git rm -q .github/workflows/ci.yml && git commit -q -m "drop ci"
+git rm -q .github/workflows/build.yml && git commit -q -m "drop ci"
 pipe --commit HEAD
 expect_rc 0
 expect_jq '.scanned.files' '0'
