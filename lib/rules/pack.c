@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,13 @@ int nhg_pack__strlist_add(nhg_rulepack *pack, nhg_strlist *l, const char *s, siz
 	return 0;
 }
 
+static void jit_all(pcre2_code **v, size_t n)
+{
+	/* JIT is an accelerator: without it the interpreter gives the same answers */
+	for (size_t i = 0; v && i < n; i++)
+		pcre2_jit_compile(v[i], PCRE2_JIT_COMPLETE);
+}
+
 int nhg_pack__compile(pcre2_code **out, const char *re, uint32_t options,
 		      const char *file, int line, int col, nhg_error *err)
 {
@@ -61,9 +69,7 @@ int nhg_pack__compile(pcre2_code **out, const char *re, uint32_t options,
 		return nhg_error_at(err, NHG_EINPUT, file, line, col,
 				    "invalid regex at offset %zu: %s", (size_t)off, msg);
 	}
-	/* JIT is an accelerator: without it the interpreter gives the same answers */
-	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	*out = code;
+	*out = code; /* JIT-compiled on first use: nhg_rulepack__matcher */
 	return 0;
 }
 
@@ -120,6 +126,8 @@ int nhg_rulepack_load(nhg_rulepack **out, const char *const *paths, size_t npath
 		for (size_t i = 0; !rc && i < pack->allow.n; i++)
 			rc = nhg_pack__compile(&pack->allow_re[i], pack->allow.v[i], 0,
 					       "<pack allow>", 0, 0, err);
+		if (!rc)
+			jit_all(pack->allow_re, pack->allow.n); /* every candidate meets them */
 	}
 	if (rc) {
 		nhg_rulepack_free(pack);
@@ -190,6 +198,25 @@ const nhg_strlist *nhg_rulepack_stopwords(const nhg_rulepack *pack)
 const nhg_compiled_rule *nhg_rulepack__compiled(const nhg_rulepack *pack, size_t i)
 {
 	return &pack->compiled[i];
+}
+
+const nhg_compiled_rule *nhg_rulepack__matcher(const nhg_rulepack *pack, size_t i)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	nhg_compiled_rule *c = &pack->compiled[i];
+
+	if (atomic_load_explicit(&c->jitted, memory_order_acquire))
+		return c;
+	pthread_mutex_lock(&lock);
+	if (!atomic_load_explicit(&c->jitted, memory_order_relaxed)) {
+		jit_all(&c->re, 1);
+		jit_all(c->re_anchored ? &c->re_anchored : NULL, 1);
+		jit_all(c->allow, pack->rules[i].allow.n);
+		jit_all(c->allow_match, pack->rules[i].allow_match.n);
+		atomic_store_explicit(&c->jitted, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&lock);
+	return c;
 }
 
 pcre2_code *const *nhg_rulepack__allow(const nhg_rulepack *pack)

@@ -23,7 +23,7 @@ void *nhg_pack__own(nhg_rulepack *pack, void *p);
 char *nhg_pack__strndup(nhg_rulepack *pack, const char *s, size_t len);
 /* Append a string to a list owned by the pack. */
 int nhg_pack__strlist_add(nhg_rulepack *pack, nhg_strlist *l, const char *s, size_t len);
-/* Compile re (byte mode, JIT when available); error with the pattern's position. */
+/* Compile re (byte mode; JIT comes on first use); error with the pattern's position. */
 int nhg_pack__compile(pcre2_code **out, const char *re, uint32_t options,
 		      const char *file, int line, int col, nhg_error *err);
 

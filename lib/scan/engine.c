@@ -269,7 +269,7 @@ static int hit_limit(scan_state *st, uint32_t ri)
 static int run_rule(scan_state *st, uint32_t ri, size_t from, size_t to)
 {
 	nhg_scanner *s = st->s;
-	const nhg_compiled_rule *c = nhg_rulepack__compiled(s->pack, ri);
+	const nhg_compiled_rule *c = nhg_rulepack__matcher(s->pack, ri);
 	PCRE2_SPTR subject = (PCRE2_SPTR)(st->unit->data + from);
 	size_t len = to - from, off = 0;
 	int rc;
@@ -309,7 +309,7 @@ static int cmp_size(const void *a, const void *b)
 static int run_anchored(scan_state *st, uint32_t ri, size_t from, size_t to)
 {
 	nhg_scanner *s = st->s;
-	const nhg_compiled_rule *c = nhg_rulepack__compiled(s->pack, ri);
+	const nhg_compiled_rule *c = nhg_rulepack__matcher(s->pack, ri);
 	const char *d = st->unit->data;
 	size_t starts[MAX_SEG_HITS], n = 0, done = from;
 	int rc;
