@@ -203,6 +203,9 @@ typedef struct nhg_verdict {
 	bool timed_out;          /* the time budget ran out: not everything was scanned */
 	char **reasons;
 	size_t nreasons, capreasons;
+	/* reasons[listed_from, listed_to) name the blocking findings one by one
+	 * (for the decision log); a report that lists the findings skips them */
+	size_t listed_from, listed_to;
 	nhg_subject subject;
 	char policy_sha256[65];
 	char *profile;           /* copy of the policy's, or NULL */

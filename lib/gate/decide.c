@@ -150,6 +150,7 @@ static int blocking_reasons(nhg_verdict *v, size_t nblock)
 	int rc = nhg_verdict_add_reason(v, "%zu blocking finding%s (severity %s or above)",
 					nblock, nblock == 1 ? "" : "s",
 					nhg_severity_name(v->block_on));
+	v->listed_from = v->nreasons;
 	for (size_t i = 0; !rc && i < v->nfindings && shown < LISTED_REASONS; i++) {
 		const nhg_gfinding *f = &v->findings[i];
 		if (f->status != NHG_STATUS_BLOCKING)
@@ -161,6 +162,7 @@ static int blocking_reasons(nhg_verdict *v, size_t nblock)
 	}
 	if (!rc && nblock > shown)
 		rc = nhg_verdict_add_reason(v, "... and %zu more blocking findings", nblock - shown);
+	v->listed_to = v->nreasons;
 	return rc;
 }
 
@@ -219,6 +221,7 @@ int nhg_verdict_decide(nhg_verdict *v, const nhg_policy *p, const nhg_waivers *w
 			free(v->reasons[i]);
 		v->nreasons = 0;
 	}
+	v->listed_from = v->listed_to = 0;
 	free(v->breakglass.refused);
 	v->breakglass.refused = NULL;
 	v->breakglass.accepted = false;

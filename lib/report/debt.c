@@ -56,29 +56,41 @@ static int render_json(nhg_buf *out, const nhg_verdict *v, const nhg_wstatus **w
 					   "waivers", a), false, err);
 }
 
+/* One cell: Markdown-escaped, or cleaned of control bytes and padded to width. */
+static int cell(nhg_buf *out, const char *s, int width, bool md)
+{
+	size_t from = out->len;
+	int rc = md ? nhg_buf_puts(out, "| ") : 0;
+
+	rc = rc ? rc : md ? nhg_rj_md(out, s) : nhg_rj_clean(out, s);
+	while (!rc && !md && out->len - from < (size_t)width)
+		rc = nhg_buf_putc(out, ' ');
+	return rc ? rc : nhg_buf_putc(out, ' ');
+}
+
 static int render_rows(nhg_buf *out, const nhg_verdict *v, const nhg_wstatus **ws, bool md)
 {
-	int rc = md ? nhg_buf_printf(out, "# Policy debt (%s)\n\n%zu waiver%s in %s\n\n"
-				     "| waiver | state | rule | owner | approved by | ticket | "
-				     "expires | age | days left | findings |\n"
-				     "|---|---|---|---|---|---|---|---|---|---|\n",
-				     v->today, v->nwaivers, v->nwaivers == 1 ? "" : "s",
-				     v->waivers_file ? v->waivers_file : "(none)")
+	int rc = md ? nhg_buf_printf(out, "# Policy debt (%s)\n\n%zu waiver%s in ",
+				     v->today, v->nwaivers, v->nwaivers == 1 ? "" : "s")
 		    : nhg_buf_printf(out, "%-16s %-9s %-24s %-16s %-16s %-10s %-10s %5s %9s %8s\n",
 				     "WAIVER", "STATE", "RULE", "OWNER", "APPROVED BY", "TICKET",
 				     "EXPIRES", "AGE", "DAYS LEFT", "FINDINGS");
+	if (md) {
+		rc = rc ? rc : nhg_rj_md(out, v->waivers_file ? v->waivers_file : "(none)");
+		rc = rc ? rc : nhg_buf_puts(out, "\n\n| waiver | state | rule | owner | approved by | "
+					    "ticket | expires | age | days left | findings |\n"
+					    "|---|---|---|---|---|---|---|---|---|---|\n");
+	}
 	for (size_t i = 0; !rc && i < v->nwaivers; i++) {
 		const nhg_waiver *w = ws[i]->waiver;
-		int age = (int)nhg_date_diff(w->created, v->today);
-		if (md)
-			rc = nhg_buf_printf(out, "| %s | %s | `%s` | %s | %s | %s | %s | %d | %d | %zu |\n",
-					    w->id, state_name(ws[i]), w->rule, w->owner,
-					    w->approved_by, w->ticket, w->expires, age,
-					    (int)ws[i]->days_left, ws[i]->matched);
-		else
-			rc = nhg_buf_printf(out, "%-16s %-9s %-24s %-16s %-16s %-10s %-10s %5d %9d %8zu\n",
-					    w->id, state_name(ws[i]), w->rule, w->owner,
-					    w->approved_by, w->ticket, w->expires, age,
+		const char *cells[] = { w->id, state_name(ws[i]), w->rule, w->owner,
+					w->approved_by, w->ticket, w->expires };
+		static const int widths[] = { 16, 9, 24, 16, 16, 10, 10 };
+		for (size_t j = 0; !rc && j < sizeof(cells) / sizeof(*cells); j++)
+			rc = cell(out, cells[j], widths[j], md);
+		if (!rc)
+			rc = nhg_buf_printf(out, md ? "| %d | %d | %zu |\n" : "%5d %9d %8zu\n",
+					    (int)nhg_date_diff(w->created, v->today),
 					    (int)ws[i]->days_left, ws[i]->matched);
 	}
 	if (!rc && !v->nwaivers && !md)

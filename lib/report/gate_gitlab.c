@@ -9,7 +9,7 @@
  * which waiver holds them and until when.  A vulnerability's id is a UUID
  * made from its fingerprint (and its rank among findings that share it), so
  * it is stable from run to run.  GitLab's times carry no zone suffix; they
- * are the verdict's, in UTC.  Code Quality: one issue per finding that has a
+ * are in UTC, from the verdict's start to the report's writing.  Code Quality: one issue per finding that has a
  * path; blocking findings are "blocker", waived ones "info", advisory ones
  * by severity.
  */
@@ -271,9 +271,14 @@ static json_t *party(const char *id, const char *name, const char *version)
 static json_t *scan_json(const nhg_verdict *v, const char *type, const char *version,
 			 const char *when)
 {
+	char now[21], end[20];
 	json_t *o = json_object(), *msgs = json_array();
 	nhg_buf b = NHG_BUF_INIT(1u << 16);
 	int bad = !o || !msgs;
+
+	nhg_rj_end_time(now, v->timestamp);
+	if (gitlab_time(end, now))
+		memcpy(end, when, sizeof(end));
 
 	bad |= nhg_buf_printf(&b, "nhigate gate decision: %s", nhg_decision_name(v->decision)) != 0;
 	if (!v->enforce && v->would_block)
@@ -298,7 +303,7 @@ static json_t *scan_json(const nhg_verdict *v, const char *type, const char *ver
 	bad |= nhg_rj_set(o, "type", json_string(type));
 	bad |= nhg_rj_set(o, "status", json_string(v->decision == NHG_DECISION_ERROR ? "failure" : "success"));
 	bad |= nhg_rj_set(o, "start_time", json_string(when));
-	bad |= nhg_rj_set(o, "end_time", json_string(when));
+	bad |= nhg_rj_set(o, "end_time", json_string(end));
 	bad |= nhg_rj_set(o, "messages", msgs);
 	nhg_buf_free(&b);
 	if (bad) {

@@ -51,6 +51,8 @@ int nhg_report_gate_hook(nhg_buf *out, const nhg_verdict *v, const char *version
 	if (quiet_pass)
 		return rc ? nhg_error_set(err, rc, "report too large") : 0;
 	for (size_t i = 0; !rc && i < v->nreasons; i++) {
+		if (i >= v->listed_from && i < v->listed_to)
+			continue; /* the findings follow, with their messages */
 		rc = nhg_buf_printf(out, "%s: ", tag);
 		rc = rc ? rc : nhg_rj_clean(out, v->reasons[i]);
 		rc = rc ? rc : nhg_buf_putc(out, '\n');

@@ -11,6 +11,8 @@
  * the message and the properties.  Content that could not be scanned is a
  * tool execution notification, and the decision is in the invocation and
  * the run's properties.  Columns are bytes: endColumn is one past the last.
+ * A run holds at most 25,000 results, the most severe blocking ones first
+ * (the verdict's order); a notification says how many were left out.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define INFO_URI "https://github.com/nhigate/nhigate"
 #define SRCROOT "%SRCROOT%"
+#define MAX_RESULTS 25000 /* GitHub code scanning rejects a run with more */
 
 /* A JSON string of s ("" for NULL); bytes that are not UTF-8 become \xNN escapes. */
 static json_t *jstr(const char *s)
@@ -356,7 +359,7 @@ static json_t *notification(const char *level, const char *text, const char *pat
 	return o;
 }
 
-static json_t *invocation_json(const nhg_verdict *v)
+static json_t *invocation_json(const nhg_verdict *v, size_t nresults)
 {
 	json_t *o = json_object(), *notes = json_array(), *props = json_object();
 	nhg_buf b = NHG_BUF_INIT(1u << 16);
@@ -369,13 +372,22 @@ static json_t *invocation_json(const nhg_verdict *v)
 				      s->commit ? " in commit " : "", s->commit ? s->commit : "") != 0;
 		bad |= nhg_rj_add(notes, notification("warning", b.ptr, s->path));
 	}
+	if (nresults < v->nfindings) {
+		nhg_buf_clear(&b);
+		bad |= nhg_buf_printf(&b, "%zu of %zu findings are left out: GitHub code scanning "
+				      "takes at most %d results a run; the json report has them all",
+				      v->nfindings - nresults, v->nfindings, MAX_RESULTS) != 0;
+		bad |= nhg_rj_add(notes, notification("warning", b.ptr, NULL));
+	}
 	if (v->decision == NHG_DECISION_ERROR)
 		for (size_t i = 0; i < v->nreasons; i++)
 			bad |= nhg_rj_add(notes, notification("error", v->reasons[i], NULL));
 	bad |= nhg_rj_set(o, "executionSuccessful", json_boolean(v->decision != NHG_DECISION_ERROR));
 	if (v->timestamp[0]) {
+		char end[21];
+		nhg_rj_end_time(end, v->timestamp);
 		bad |= nhg_rj_set(o, "startTimeUtc", json_string(v->timestamp));
-		bad |= nhg_rj_set(o, "endTimeUtc", json_string(v->timestamp));
+		bad |= nhg_rj_set(o, "endTimeUtc", json_string(end));
 	}
 	bad |= nhg_rj_set(o, "toolExecutionNotifications", notes);
 	bad |= nhg_rj_set(props, "decision", json_string(nhg_decision_name(v->decision)));
@@ -449,6 +461,7 @@ int nhg_report_gate_sarif(nhg_buf *out, const nhg_verdict *v, const char *versio
 	json_t *root = json_object(), *run = json_object(), *driver = json_object(),
 	       *rules = json_array(), *results = json_array(), *runs = json_array(),
 	       *invocations = json_array();
+	size_t nresults = v->nfindings < MAX_RESULTS ? v->nfindings : MAX_RESULTS;
 	rtable t;
 	int bad = !root || !run || !driver || !rules || !results || !runs || !invocations;
 
@@ -458,7 +471,7 @@ int nhg_report_gate_sarif(nhg_buf *out, const nhg_verdict *v, const char *versio
 		bad = 1;
 	for (size_t i = 0; !bad && i < t.n; i++)
 		bad |= nhg_rj_add(rules, rule_json(&t.v[i], v));
-	for (size_t i = 0; !bad && i < v->nfindings; i++)
+	for (size_t i = 0; !bad && i < nresults; i++)
 		bad |= nhg_rj_add(results, result_json(v, &v->findings[i], &t, i));
 	rtable_free(&t);
 
@@ -469,7 +482,7 @@ int nhg_report_gate_sarif(nhg_buf *out, const nhg_verdict *v, const char *versio
 	bad |= nhg_rj_set(driver, "informationUri", json_string(INFO_URI));
 	bad |= nhg_rj_set(driver, "rules", rules);
 	bad |= nhg_rj_set(run, "tool", json_pack("{s:o}", "driver", driver));
-	bad |= nhg_rj_add(invocations, invocation_json(v));
+	bad |= nhg_rj_add(invocations, invocation_json(v, nresults));
 	bad |= nhg_rj_set(run, "invocations", invocations);
 	bad |= nhg_rj_set(run, "originalUriBaseIds",
 		   json_pack("{s:{s:{s:s}}}", SRCROOT, "description", "text",

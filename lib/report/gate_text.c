@@ -117,7 +117,8 @@ int nhg_report_gate_text(nhg_buf *out, const nhg_verdict *v, const char *version
 				    v->decision == NHG_DECISION_BLOCK ? "BLOCK" : "ERROR");
 	rc = rc ? rc : nhg_buf_puts(out, "\nWhy:\n");
 	for (size_t i = 0; !rc && i < v->nreasons; i++)
-		rc = nhg_buf_printf(out, "  - %s\n", v->reasons[i]);
+		if (i < v->listed_from || i >= v->listed_to) /* listed below */
+			rc = nhg_buf_printf(out, "  - %s\n", v->reasons[i]);
 	if (!rc)
 		rc = section(out, v, NHG_STATUS_BLOCKING, "Blocking");
 	if (!rc)

@@ -1,5 +1,7 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nhigate/text.h"
 #include "report/json_util.h"
@@ -160,4 +162,14 @@ int nhg_rj_set(json_t *o, const char *key, json_t *v)
 int nhg_rj_add(json_t *a, json_t *v)
 {
 	return json_array_append_new(a, v) != 0;
+}
+
+void nhg_rj_end_time(char out[21], const char *start)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) ||
+	    strcmp(out, start) < 0)
+		snprintf(out, 21, "%s", start);
 }

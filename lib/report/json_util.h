@@ -40,6 +40,9 @@ int nhg_rj_clean(nhg_buf *out, const char *s);
  */
 int nhg_rj_md(nhg_buf *out, const char *s);
 
+/* Now as 2026-11-23T06:30:00Z (UTC), never before start, a time of that shape. */
+void nhg_rj_end_time(char out[21], const char *start);
+
 /* json_object_set_new / json_array_append_new: 1 when they failed, else 0. */
 int nhg_rj_set(json_t *o, const char *key, json_t *v);
 int nhg_rj_add(json_t *a, json_t *v);

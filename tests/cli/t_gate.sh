@@ -387,4 +387,31 @@ expect_in "$out" "W-A"
 run nhigate-gate debt --repo "$r" --format md
 expect_in "$out" "| W-B | active |"
 
+t "debt: waiver fields cannot break the table or the terminal"
+w="waivers:
+  - id: W-X
+    rule: aws-access-key-id
+    paths: [\"deploy/**\"]
+    owner: \"ops|infra\\e[31m\"
+    approved_by: \"<b>security</b>\"
+    reason: rotation is tracked in the ticket named here
+    ticket: SEC-1
+    created: $(day -1)
+    expires: $(day 9)
+"
+policy_repo debt-md "" "$w"
+r=$R
+mkdir -p "$r/deploy"; printf 'key = %s\n' "$(akid)" > "$r/deploy/app.env"; commit_all "$r"
+run nhigate-gate debt --repo "$r" --format md
+expect_rc 0
+row=$(printf '%s\n' "$out" | grep '^| W-X ')
+expect_in "$row" 'ops\|infra'
+expect_in "$row" '&lt;b&gt;security&lt;/b&gt;'
+cells=$(printf '%s' "$row" | sed 's/\\|//g' | tr -cd '|' | wc -c)
+[ "$cells" -eq 11 ] && ok || bad "the row has $cells cell borders, want 11: $row"
+run nhigate-gate debt --repo "$r"
+expect_rc 0
+expect_in "$out" "W-X"
+printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')" && bad "an escape byte reached the terminal" || ok
+
 finish

@@ -184,4 +184,30 @@ expect_in "$out" "cut.json: not readable JSON"
 run "$PY" "$VALIDATE" "$SCHEMAS/sarif-schema-2.1.0.json"
 expect_rc 2
 
+t "SARIF past GitHub's 25,000 results a run: the most severe kept, the rest counted"
+python3 - "$TMP/many.sarif" <<'PY'
+import sys
+notes = ['{"ruleId":"N%d","level":"note","message":{"text":"m"},"locations":[{"physicalLocation":'
+         '{"artifactLocation":{"uri":"f%d.txt"},"region":{"startLine":1}}}]}' % (i % 50, i)
+         for i in range(25000)]
+error = ('{"ruleId":"E1","level":"error","message":{"text":"bad"},"locations":[{"physicalLocation":'
+         '{"artifactLocation":{"uri":"z.txt"},"region":{"startLine":2}}}]}')
+with open(sys.argv[1], 'w') as f:
+    f.write('{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"other"}},"results":[')
+    f.write(','.join(notes + [error]))
+    f.write(']}]}')
+PY
+run "$BIN/nhigate-gate" --findings "$TMP/many.sarif" --format json \
+	--report "sarif=$TMP/many.out.sarif"
+expect_rc 1
+expect_jq '.findings | length' 25001
+out=$(cat "$TMP/many.out.sarif")
+expect_jq '.runs[0].results | length' 25000
+expect_jq '.runs[0].results[0].level' '"error"'
+expect_jq '[.runs[0].invocations[0].toolExecutionNotifications[].message.text
+	| select(test("^1 of 25001 findings are left out"))] | length' 1
+run "$PY" "$VALIDATE" "$SCHEMAS/sarif-schema-2.1.0.json" "$TMP/many.out.sarif"
+expect_rc 0
+rm -f "$TMP/many.sarif" "$TMP/many.out.sarif"
+
 finish

@@ -46,6 +46,8 @@ expect_rc 1
 expect_in "$err" "remote: error: nhigate: push refused"
 expect_in "$err" "aws-access-key-id"
 expect_in "$err" "app.cfg:1"
+n=$(printf '%s\n' "$err" | grep -c 'app\.cfg:1')
+[ "$n" = 1 ] && ok || bad "the finding is told $n times, want once"
 expect_in "$err" "pre-receive hook declined"
 expect_not_in "$err" "$key1"
 [ "$(tip "$SRV" main)" = "$base" ] && ok || bad "main moved to $(tip "$SRV" main)"
