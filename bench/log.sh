@@ -135,5 +135,6 @@ for name, x, y in (("verify-log", v, v10), ("audit --format json", a, a10), ("au
           "%.1f" % (y["max_rss_kb"] / 1024) if y else ""))
 print()
 ok = lambda x: "met" if x["median_wall"] < 2 else "missed"
-print("Target (each under 2 s): verify-log %s, audit %s." % (ok(v), ok(a)))
+worst = a if a["median_wall"] >= d["median_wall"] else d
+print("Target (each under 2 s): verify-log %s, audit %s (the slower format)." % (ok(v), ok(worst)))
 PY
