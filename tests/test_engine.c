@@ -1,4 +1,5 @@
 /* The matching engine over bytes: positions, gates, overlaps, bounds. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -294,6 +295,67 @@ static void test_rule_examples_api(void **state)
 	nhg_rulepack_free(pack);
 }
 
+/*
+ * One pack shared by scanners on several threads: each rule is JIT-compiled
+ * on first use by whichever thread gets there, and every thread finds what
+ * a scan on its own finds.
+ */
+#define SHARED_TEXT "aws_access_key_id = AKIAQ3EGUNPZJ7XWTM4K\n" \
+		    "db_password = \"Zq8vN3xR7tL2mK9pW4sB\"\n"
+
+typedef struct shared_job {
+	const nhg_rulepack *pack;
+	hits h;
+	int rc;
+} shared_job;
+
+static void *shared_scan(void *arg)
+{
+	shared_job *j = arg;
+	nhg_error err = NHG_ERROR_INIT;
+	nhg_scanner *s = NULL;
+	nhg_scan_cb cb = { on_match, on_limit, &j->h };
+	nhg_unit u;
+
+	memset(&u, 0, sizeof(u));
+	u.path = "app.env";
+	u.data = SHARED_TEXT;
+	u.len = strlen(SHARED_TEXT);
+	j->rc = nhg_scanner_new(&s, j->pack, NULL, &err);
+	if (!j->rc)
+		j->rc = nhg_scanner_scan(s, &u, &cb, &err);
+	nhg_scanner_free(s);
+	return NULL;
+}
+
+static void test_pack_shared_by_threads(void **state)
+{
+	nhg_rulepack *alone = load("rules"), *shared = load("rules");
+	shared_job one = { alone, { .n = 0 }, 0 }, jobs[4];
+	pthread_t t[4];
+	(void)state;
+
+	shared_scan(&one);
+	assert_int_equal(one.rc, 0);
+	assert_int_equal(one.h.n, 2);
+	for (size_t i = 0; i < 4; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].pack = shared;
+		assert_int_equal(pthread_create(&t[i], NULL, shared_scan, &jobs[i]), 0);
+	}
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(jobs[i].rc, 0);
+		assert_int_equal(jobs[i].h.n, one.h.n);
+		for (size_t k = 0; k < one.h.n; k++) {
+			assert_string_equal(jobs[i].h.m[k].rule->id, one.h.m[k].rule->id);
+			assert_string_equal(jobs[i].h.secret[k], one.h.secret[k]);
+		}
+	}
+	nhg_rulepack_free(alone);
+	nhg_rulepack_free(shared);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_match_limit_is_reported),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_rule_examples_api),
+		cmocka_unit_test(test_pack_shared_by_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
