@@ -26,30 +26,21 @@
  *   itself is never kept: for secret scanners it is the secret.
  * - a run whose invocation failed, and each error-level tool notification,
  *   are skipped content: what the tool could not scan is still unscanned.
+ *
+ * This file walks the runs and their results and finds each result's rule
+ * and severity; import_sarif_loc.c reads where a result points, and
+ * import_sarif_text.c its message, description and fingerprint.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate/import.h"
-#include "nhigate/buf.h"
-#include "nhigate/hash.h"
-#include "nhigate/text.h"
-
-typedef struct run_ctx {
-	nhg_import *x;
-	size_t index;
-	char *tool;             /* tool.driver.name, owned */
-	json_t *comps;          /* [driver, extensions...], owned */
-	json_t *ids;            /* "<component>\x1f<rule id>" -> descriptor, owned */
-	json_t *artifacts;      /* run.artifacts, or NULL */
-	json_t *bases;          /* run.originalUriBaseIds, or NULL */
-} run_ctx;
+#include "gate/import_sarif.h"
 
 /* o[key] as an index: -1 when absent; an integer >= -1 otherwise. */
-static int get_index(nhg_import *x, const json_t *o, const char *key, long long *out,
-		     const char *where)
+int nhg_sarif__get_index(nhg_import *x, const json_t *o, const char *key, long long *out,
+			 const char *where)
 {
 	json_t *m = json_is_object(o) ? json_object_get(o, key) : NULL;
 	*out = -1;
@@ -141,13 +132,13 @@ static int find_rule(run_ctx *r, const json_t *res, const char *where, const cha
 	*desc = NULL;
 	snprintf(w, sizeof(w), "%s.rule", where);
 	if ((rc = nhg_import_str(x, res, "ruleId", &rid, where)) != 0 ||
-	    (rc = get_index(x, res, "ruleIndex", &ri, where)) != 0 ||
+	    (rc = nhg_sarif__get_index(x, res, "ruleIndex", &ri, where)) != 0 ||
 	    (rc = nhg_import_obj(x, res, "rule", &ref, where)) != 0)
 		return rc;
 	if (ref && ((rc = nhg_import_str(x, ref, "id", &refid, w)) != 0 ||
-		    (rc = get_index(x, ref, "index", &rix, w)) != 0 ||
+		    (rc = nhg_sarif__get_index(x, ref, "index", &rix, w)) != 0 ||
 		    (rc = nhg_import_obj(x, ref, "toolComponent", &tc, w)) != 0 ||
-		    (rc = get_index(x, tc, "index", &ci, w)) != 0))
+		    (rc = nhg_sarif__get_index(x, tc, "index", &ci, w)) != 0))
 		return rc;
 	if (ci >= 0) {
 		if ((size_t)ci + 1 >= json_array_size(r->comps))
@@ -256,418 +247,6 @@ static int severity(nhg_import *x, const json_t *res, const json_t *desc, const 
 	return level_severity(x, level ? level : "warning", dwhere, sev);
 }
 
-/* ---- paths ----------------------------------------------------------- */
-
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Decode %XX escapes unless that gives a NUL or bytes that are not UTF-8. */
-static int decode_uri(nhg_buf *b, const char *s)
-{
-	size_t start = b->len;
-	int rc = 0;
-	for (const char *p = s; *p && !rc; p++) {
-		int hi = p[0] == '%' ? hex_digit(p[1]) : -1;
-		int lo = hi >= 0 ? hex_digit(p[2]) : -1;
-		if (lo >= 0 && (hi || lo)) {
-			rc = nhg_buf_putc(b, (char)(hi << 4 | lo));
-			p += 2;
-		} else {
-			rc = nhg_buf_putc(b, *p);
-		}
-	}
-	if (!rc && !nhg_text_is_utf8(b->ptr + start, b->len - start)) {
-		b->len = start;
-		b->ptr[start] = '\0';
-		rc = nhg_buf_puts(b, s);
-	}
-	return rc;
-}
-
-/* "file:///a/b" -> "/a/b", "file://host/a" -> "/a", "file:a" -> "a"; else s. */
-static const char *strip_file(const char *s)
-{
-	if (strncmp(s, "file:", 5))
-		return s;
-	s += 5;
-	if (!strncmp(s, "//", 2)) {
-		const char *slash = strchr(s + 2, '/');
-		return slash ? slash : "";
-	}
-	return s;
-}
-
-static bool has_scheme(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
-	return n > 1 && s[n] == ':';   /* "C:" is a drive, not a scheme */
-}
-
-/*
- * Append the relative prefix a uriBaseId stands for: its uri when that is
- * relative (after its own base, up to 8 levels); nothing when it is
- * absolute or undefined (the uri is then taken relative to the checkout).
- */
-static int base_prefix(run_ctx *r, const char *id, nhg_buf *b, int depth, const char *where)
-{
-	json_t *e = r->bases ? json_object_get(r->bases, id) : NULL;
-	const char *uri = NULL, *up = NULL;
-	int rc;
-
-	if (!e)
-		return 0;
-	if (depth > 8)
-		return nhg_import_bad(r->x, where, "uriBaseId \"%.60s\" nests too deep", id);
-	if (!json_is_object(e))
-		return nhg_import_bad(r->x, where, "originalUriBaseIds[\"%.60s\"] must be an object", id);
-	if ((rc = nhg_import_str(r->x, e, "uri", &uri, where)) != 0 ||
-	    (rc = nhg_import_str(r->x, e, "uriBaseId", &up, where)) != 0)
-		return rc;
-	if (!uri || *uri == '/' || has_scheme(uri))
-		return 0;
-	if (up && (rc = base_prefix(r, up, b, depth + 1, where)) != 0)
-		return rc;
-	if ((rc = decode_uri(b, uri)) == 0 && b->len && b->ptr[b->len - 1] != '/')
-		rc = nhg_buf_putc(b, '/');
-	return rc ? nhg_import_bad(r->x, where, "path too long") : 0;
-}
-
-/* Strip the longest absolute file: base of the run that path starts with. */
-static void strip_absolute_base(const run_ctx *r, nhg_buf *b)
-{
-	const char *key;
-	json_t *e;
-	size_t best = 0;
-
-	json_object_foreach(r->bases, key, e) {
-		const char *uri = json_string_value(json_object_get(e, "uri"));
-		nhg_buf d = NHG_BUF_INIT(NHG_IMPORT_MAX_PATH);
-		if (uri && !strncmp(uri, "file:", 5) && !decode_uri(&d, strip_file(uri))) {
-			size_t n = d.len;
-			while (n && d.ptr[n - 1] == '/')
-				n--;
-			if (n > best && b->len > n && b->ptr[n] == '/' && !strncmp(b->ptr, d.ptr, n))
-				best = n + 1;
-		}
-		nhg_buf_free(&d);
-	}
-	if (best) {
-		memmove(b->ptr, b->ptr + best, b->len - best + 1);
-		b->len -= best;
-	}
-}
-
-/* A repository-relative path ('/' separators) for an artifactLocation; "" when unknown. */
-static int artifact_path(run_ctx *r, const json_t *al, const char *where, char **out)
-{
-	nhg_import *x = r->x;
-	nhg_buf b = NHG_BUF_INIT(NHG_IMPORT_MAX_PATH * 2);
-	const char *uri, *base, *p;
-	long long idx;
-	int rc;
-
-	*out = NULL;
-	if ((rc = nhg_import_str(x, al, "uri", &uri, where)) != 0 ||
-	    (rc = nhg_import_str(x, al, "uriBaseId", &base, where)) != 0 ||
-	    (rc = get_index(x, al, "index", &idx, where)) != 0)
-		return rc;
-	if (!uri && idx >= 0) {   /* described once in run.artifacts */
-		json_t *art = json_array_get(r->artifacts, (size_t)idx), *loc;
-		if (!json_is_object(art))
-			return nhg_import_bad(x, where, "artifact index %lld names no artifact", idx);
-		if ((rc = nhg_import_obj(x, art, "location", &loc, where)) != 0 ||
-		    (rc = nhg_import_str(x, loc, "uri", &uri, where)) != 0 ||
-		    (!base && (rc = nhg_import_str(x, loc, "uriBaseId", &base, where)) != 0))
-			return rc;
-	}
-	if (uri) {
-		const char *u = strip_file(uri);
-		bool relative = *u != '/' && !has_scheme(u);
-		if (relative && base && (rc = base_prefix(r, base, &b, 0, where)) != 0) {
-			nhg_buf_free(&b);
-			return rc;
-		}
-		if (decode_uri(&b, u)) {
-			nhg_buf_free(&b);
-			return nhg_import_bad(x, where, "path longer than %u bytes", NHG_IMPORT_MAX_PATH);
-		}
-		/* '/' separators, one at a time (not in "scheme://") */
-		if (b.len) {
-			bool scheme = has_scheme(b.ptr);
-			size_t j = 0;
-			for (size_t i = 0; i < b.len; i++) {
-				char c = b.ptr[i] == '\\' ? '/' : b.ptr[i];
-				if (!(c == '/' && j && b.ptr[j - 1] == '/' && !scheme))
-					b.ptr[j++] = c;
-			}
-			b.ptr[b.len = j] = '\0';
-		}
-		if (!relative && r->bases)
-			strip_absolute_base(r, &b);
-	}
-	for (p = b.ptr; !strncmp(p, "./", 2);)
-		for (p += 2; *p == '/'; p++)
-			;
-	if (strlen(p) > NHG_IMPORT_MAX_PATH) {
-		nhg_buf_free(&b);
-		return nhg_import_bad(x, where, "path longer than %u bytes", NHG_IMPORT_MAX_PATH);
-	}
-	rc = nhg_import_dup(x, p, out);
-	nhg_buf_free(&b);
-	return rc;
-}
-
-/* Path and region of the first location with a physicalLocation; *snippet lent. */
-static int result_location(run_ctx *r, const json_t *res, const char *where, nhg_gfinding *f,
-			   const char **snippet)
-{
-	nhg_import *x = r->x;
-	json_t *locs, *phys = NULL, *al, *region, *snip;
-	uint32_t sl = 0, sc = 0, el = 0, ec = 0;
-	char w[160];
-	int rc;
-
-	*snippet = NULL;
-	if ((rc = nhg_import_arr(x, res, "locations", &locs, where)) != 0)
-		return rc;
-	for (size_t i = 0; locs && !phys && i < json_array_size(locs); i++) {
-		snprintf(w, sizeof(w), "%s.locations[%zu]", where, i);
-		if (!json_is_object(json_array_get(locs, i)))
-			return nhg_import_bad(x, w, "a location must be an object");
-		if ((rc = nhg_import_obj(x, json_array_get(locs, i), "physicalLocation", &phys, w)) != 0)
-			return rc;
-	}
-	if (!phys)   /* no place in a file: a finding about the whole change */
-		return nhg_import_dup(x, "", &f->path);
-	snprintf(w + strlen(w), sizeof(w) - strlen(w), ".physicalLocation");
-	if ((rc = nhg_import_obj(x, phys, "artifactLocation", &al, w)) != 0 ||
-	    (rc = artifact_path(r, al, w, &f->path)) != 0 ||
-	    (rc = nhg_import_obj(x, phys, "region", &region, w)) != 0)
-		return rc;
-	if (!region)
-		return 0;
-	snprintf(w + strlen(w), sizeof(w) - strlen(w), ".region");
-	if ((rc = nhg_import_u32(x, region, "startLine", 0, &sl, w)) != 0 ||
-	    (rc = nhg_import_u32(x, region, "startColumn", 0, &sc, w)) != 0 ||
-	    (rc = nhg_import_u32(x, region, "endLine", 0, &el, w)) != 0 ||
-	    (rc = nhg_import_u32(x, region, "endColumn", 0, &ec, w)) != 0 ||
-	    (rc = nhg_import_obj(x, region, "snippet", &snip, w)) != 0 ||
-	    (rc = nhg_import_str(x, snip, "text", snippet, w)) != 0)
-		return rc;
-	f->line = sl;
-	f->column = sl ? sc : 0;
-	/* SARIF's endColumn is exclusive, ours inclusive; only on the same line */
-	if (f->column && ec > sc && (!el || el == sl))
-		f->end_column = ec - 1;
-	return 0;
-}
-
-/* ---- text ------------------------------------------------------------ */
-
-/* A multiformat message string: its text, else its markdown. */
-static int text_of(nhg_import *x, const json_t *o, const char *key, const char **out,
-		   const char *where)
-{
-	json_t *m;
-	int rc;
-	*out = NULL;
-	if ((rc = nhg_import_obj(x, o, key, &m, where)) != 0 || !m)
-		return rc;
-	if ((rc = nhg_import_str(x, m, "text", out, where)) == 0 && !*out)
-		rc = nhg_import_str(x, m, "markdown", out, where);
-	return rc;
-}
-
-/* tmpl with {N} replaced by args[N] ({{ and }} are braces), as one line. */
-static void substitute(nhg_line *l, const char *tmpl, const json_t *args)
-{
-	const char *p = tmpl;
-	while (*p && !l->cut) {
-		size_t n = strcspn(p, "{}");
-		nhg_line_add(l, p, n);
-		p += n;
-		if (!*p)
-			break;
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-			nhg_line_add(l, p, 1);
-			p += 2;
-		} else if (p[0] == '{' && p[1] >= '0' && p[1] <= '9') {
-			size_t d = strspn(p + 1, "0123456789");
-			const json_t *a;
-			if (d < 10 && p[1 + d] == '}' &&
-			    (a = json_array_get(args, strtoul(p + 1, NULL, 10))) != NULL) {
-				nhg_line_add(l, json_string_value(a), json_string_length(a));
-				p += d + 2;
-			} else {
-				nhg_line_add(l, p, 1);
-				p++;
-			}
-		} else {
-			nhg_line_add(l, p, 1);
-			p++;
-		}
-	}
-}
-
-static int result_message(run_ctx *r, const json_t *res, const json_t *desc,
-			  const nhg_gfinding *f, const char *where, const char *dwhere, char **out)
-{
-	nhg_import *x = r->x;
-	json_t *msg, *args = NULL, *strings;
-	const char *text = NULL, *id = NULL;
-	nhg_line l;
-	char w[160];
-	int rc;
-
-	*out = NULL;
-	snprintf(w, sizeof(w), "%s.message", where);
-	if ((rc = nhg_import_obj(x, res, "message", &msg, where)) != 0)
-		return rc;
-	if (msg && ((rc = nhg_import_str(x, msg, "text", &text, w)) != 0 ||
-		    (!text && (rc = nhg_import_str(x, msg, "markdown", &text, w)) != 0) ||
-		    (rc = nhg_import_str(x, msg, "id", &id, w)) != 0 ||
-		    (rc = nhg_import_arr(x, msg, "arguments", &args, w)) != 0))
-		return rc;
-	if (!text && id && desc) {
-		if ((rc = nhg_import_obj(x, desc, "messageStrings", &strings, dwhere)) != 0 ||
-		    (strings && json_object_get(strings, id) &&
-		     (rc = text_of(x, strings, id, &text, dwhere)) != 0))
-			return rc;
-	}
-	for (size_t i = 0; args && i < json_array_size(args); i++)
-		if (!json_is_string(json_array_get(args, i)))
-			return nhg_import_bad(x, w, "arguments[%zu] must be a string", i);
-	if (!text)
-		text = f->title ? f->title : f->rule;
-	if (nhg_line_init(&l, NHG_IMPORT_MAX_MESSAGE))
-		return nhg_import_nomem(x);
-	substitute(&l, text, args);
-	if (!(*out = nhg_line_take(&l)) && !(*out = strdup(f->rule)))
-		return nhg_import_nomem(x);
-	return 0;
-}
-
-/* Title, help and controls from the descriptor; controls also from the result's tags. */
-static int describe(run_ctx *r, const json_t *res, const json_t *desc, nhg_gfinding *f,
-		    const char *where, const char *dwhere)
-{
-	nhg_import *x = r->x;
-	const char *title = NULL, *help = NULL, *uri = NULL;
-	const json_t *bags[2] = { desc, res };
-	const char *wheres[2] = { dwhere, where };
-	int rc;
-
-	if (desc && ((rc = text_of(x, desc, "shortDescription", &title, dwhere)) != 0 ||
-		     (!title && (rc = nhg_import_str(x, desc, "name", &title, dwhere)) != 0) ||
-		     (!title && (rc = text_of(x, desc, "fullDescription", &title, dwhere)) != 0) ||
-		     (rc = text_of(x, desc, "help", &help, dwhere)) != 0 ||
-		     (rc = nhg_import_str(x, desc, "helpUri", &uri, dwhere)) != 0))
-		return rc;
-	if ((rc = nhg_import_line(x, title, NHG_IMPORT_MAX_MESSAGE, &f->title)) != 0 ||
-	    (!f->title && (rc = nhg_import_dup(x, f->rule, &f->title)) != 0))
-		return rc;
-	if (help)
-		rc = nhg_import_line(x, help, NHG_IMPORT_MAX_HELP, &f->help);
-	else if (uri && strlen(uri) < NHG_IMPORT_MAX_HELP) {
-		char see[NHG_IMPORT_MAX_HELP + 8];
-		snprintf(see, sizeof(see), "See %s", uri);
-		rc = nhg_import_line(x, see, NHG_IMPORT_MAX_HELP, &f->help);
-	}
-	for (size_t b = 0; !rc && b < 2; b++) {
-		json_t *props, *tags;
-		if (!bags[b])
-			continue;
-		if ((rc = nhg_import_obj(x, bags[b], "properties", &props, wheres[b])) != 0 ||
-		    (rc = nhg_import_arr(x, props, "tags", &tags, wheres[b])) != 0)
-			return rc;
-		for (size_t i = 0; !rc && tags && i < json_array_size(tags); i++) {
-			if (!json_is_string(json_array_get(tags, i)))
-				return nhg_import_bad(x, wheres[b], "properties.tags[%zu] must be a "
-						      "string", i);
-			rc = nhg_import_control(x, f, json_string_value(json_array_get(tags, i)));
-		}
-	}
-	return rc;
-}
-
-/* ---- identity -------------------------------------------------------- */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Hash the non-empty string entries of o in key order; *n how many there were. */
-static int hash_entries(nhg_import *x, nhg_sha256_ctx *h, const json_t *o, const char *what,
-			const char *where, size_t *n)
-{
-	const char **keys;
-	const char *k;
-	json_t *val;
-
-	*n = 0;
-	if (!o || !json_object_size(o))
-		return 0;
-	if (!(keys = calloc(json_object_size(o), sizeof(*keys))))
-		return nhg_import_nomem(x);
-	json_object_foreach((json_t *)o, k, val) {
-		if (!json_is_string(val)) {
-			free(keys);
-			return nhg_import_bad(x, where, "%s[\"%.60s\"] must be a string", what, k);
-		}
-		if (json_string_length(val))
-			keys[(*n)++] = k;
-	}
-	qsort(keys, *n, sizeof(*keys), cmp_str);
-	for (size_t i = 0; i < *n; i++) {
-		json_t *s = json_object_get(o, keys[i]);
-		nhg_sha256_update(h, keys[i], strlen(keys[i]) + 1);
-		nhg_sha256_update(h, json_string_value(s), json_string_length(s) + 1);
-	}
-	free(keys);
-	return 0;
-}
-
-static int fingerprint(run_ctx *r, const json_t *res, nhg_gfinding *f, const char *snippet,
-		       const char *where)
-{
-	nhg_import *x = r->x;
-	json_t *full, *partial;
-	nhg_sha256_ctx *h;
-	size_t n = 0;
-	int rc;
-
-	if ((rc = nhg_import_obj(x, res, "fingerprints", &full, where)) != 0 ||
-	    (rc = nhg_import_obj(x, res, "partialFingerprints", &partial, where)) != 0)
-		return rc;
-	if (nhg_import_hex64(f->fingerprint, json_string_value(json_object_get(partial, "nhigate/v1"))))
-		return 0;
-	if (!(h = nhg_sha256_new()))
-		return nhg_import_nomem(x);
-	nhg_sha256_update(h, f->tool, strlen(f->tool) + 1);
-	nhg_sha256_update(h, f->rule, strlen(f->rule) + 1);
-	nhg_sha256_update(h, f->path, strlen(f->path) + 1);
-	rc = hash_entries(x, h, full, "fingerprints", where, &n);
-	if (!rc && !n) {
-		nhg_sha256_update(h, "partial", 8);
-		rc = hash_entries(x, h, partial, "partialFingerprints", where, &n);
-		if (!n) {
-			nhg_sha256_update(h, "message", 8);
-			nhg_sha256_update(h, f->message, strlen(f->message) + 1);
-		}
-		if (snippet) {
-			char sha[NHG_SHA256_HEXLEN + 1];
-			nhg_sha256_hex(sha, snippet, strlen(snippet));
-			nhg_sha256_update(h, sha, sizeof(sha));
-		}
-	}
-	nhg_sha256_final_hex(h, f->fingerprint);
-	return rc;
-}
-
 /* ---- results ----------------------------------------------------------- */
 
 /* Every suppression accepted (absent status counts as accepted); false when none. */
@@ -725,11 +304,11 @@ static int import_result(run_ctx *r, const json_t *res, const char *where)
 	f->existing = state && !strcmp(state, "unchanged");
 	if ((rc = nhg_import_dup(x, r->tool, &f->tool)) != 0 ||
 	    (rc = nhg_import_id(x, rule, &f->rule, "the rule id", where)) != 0 ||
-	    (rc = describe(r, res, desc, f, where, dwhere)) != 0 ||
-	    (rc = result_location(r, res, where, f, &snippet)) != 0 ||
-	    (rc = result_message(r, res, desc, f, where, dwhere, &f->message)) != 0)
+	    (rc = nhg_sarif__describe(r, res, desc, f, where, dwhere)) != 0 ||
+	    (rc = nhg_sarif__result_location(r, res, where, f, &snippet)) != 0 ||
+	    (rc = nhg_sarif__result_message(r, res, desc, f, where, dwhere, &f->message)) != 0)
 		return rc;
-	return fingerprint(r, res, f, snippet, where);
+	return nhg_sarif__fingerprint(r, res, f, snippet, where);
 }
 
 /*
@@ -768,8 +347,8 @@ static int import_invocations(run_ctx *r, const json_t *run, const char *where)
 			if (!level || strcmp(level, "error"))
 				continue;
 			if ((rc = nhg_import_count(x)) != 0 ||
-			    (rc = result_location(r, n, w, &at, &snip)) != 0 ||
-			    (rc = text_of(x, n, "message", &text, w)) != 0 ||
+			    (rc = nhg_sarif__result_location(r, n, w, &at, &snip)) != 0 ||
+			    (rc = nhg_sarif__text_of(x, n, "message", &text, w)) != 0 ||
 			    (rc = nhg_import_line(x, text, NHG_IMPORT_MAX_MESSAGE, &line)) != 0) {
 				free(at.path);
 				return rc;
