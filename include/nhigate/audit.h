@@ -110,7 +110,6 @@ typedef struct nhg_audit {
 	uint64_t waivers_other;          /* sightings past NHG_AUDIT_MAX_KEYS waivers */
 	nhg_audit_tally blocked_rules;   /* all controls together */
 	nhg_log_report verify;           /* the chain, checked in the same pass */
-	void *priv;                      /* lookup tables while running */
 } nhg_audit;
 
 /*

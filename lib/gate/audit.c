@@ -1,481 +1,24 @@
 /*
  * The audit (audit.h): one pass over the decision log, each record read in
- * place by the scanner of log_internal.h and summed, the chain checked by
- * nhg_log_walk alongside.  A record is read in two steps: the top level
- * once (which also checks it is JSON), keeping where the finding lists,
- * waivers and break-glass sit; then those, once the decision and the
- * repository are known, whatever order the keys came in.
+ * place (audit_record.c) and summed here into tallies (audit_tally.c), the
+ * chain checked by nhg_log_walk alongside.  A record is read in two steps:
+ * the top level once (which also checks it is JSON), keeping where the
+ * finding lists, waivers and break-glass sit; then those, once the decision
+ * and the repository are known, whatever order the keys came in.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log_internal.h"
+#include "audit_internal.h"
 #include "nhigate/array.h"
 #include "nhigate/audit.h"
 #include "nhigate/gate.h"
 
 #define SCHEMA "nhigate.decision/v1"
 
-/* ---- tallies: bounded name -> count maps ----------------------------- */
-
-static uint64_t name_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h;
-}
-
-/*
- * The item named p/n in t, added (count 0) when missing and t has room;
- * NULL when t is full (the caller counts t->other) or memory ran out
- * (*oom set).
- */
-static nhg_audit_item *tally_get(nhg_audit_tally *t, const char *p, size_t n, bool *oom)
-{
-	char cut[NHG_AUDIT_MAX_NAME + 4];
-	uint64_t h;
-	size_t i;
-
-	if (n > NHG_AUDIT_MAX_NAME) {   /* cut at a character, marked */
-		n = NHG_AUDIT_MAX_NAME;
-		while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
-			n--;
-		memcpy(cut, p, n);
-		memcpy(cut + n, "\xe2\x80\xa6", 3);
-		p = cut;
-		n += 3;
-	}
-	h = name_hash(p, n);
-	for (i = h & (t->nslots - 1); t->nslots && t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
-		nhg_audit_item *it = &t->v[t->slots[i] - 1];
-		if (!strncmp(it->name, p, n) && it->name[n] == '\0')
-			return it;
-	}
-	if (t->n >= NHG_AUDIT_MAX_KEYS)
-		return NULL;
-	if (2 * (t->n + 1) > t->nslots) {
-		size_t ns = t->nslots ? 2 * t->nslots : 64;
-		uint32_t *slots = calloc(ns, sizeof(*slots));
-		if (!slots)
-			goto oom;
-		for (size_t k = 0; k < t->n; k++) {
-			size_t j = name_hash(t->v[k].name, strlen(t->v[k].name)) & (ns - 1);
-			while (slots[j])
-				j = (j + 1) & (ns - 1);
-			slots[j] = (uint32_t)k + 1;
-		}
-		free(t->slots);
-		t->slots = slots;
-		t->nslots = ns;
-	}
-	if (NHG_ARRAY_RESERVE(t->v, t->n, t->cap, 16))
-		goto oom;
-	if (!(t->v[t->n].name = strndup(p, n)))
-		goto oom;
-	t->v[t->n].n = 0;
-	for (i = h & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
-		;
-	t->slots[i] = (uint32_t)++t->n;
-	return &t->v[t->n - 1];
-oom:
-	*oom = true;
-	return NULL;
-}
-
-/* Add by to the count of the name in s (escapes decoded). */
-static void tally_add(nhg_audit_tally *t, const nhg_jstr *s, uint64_t by, bool *oom)
-{
-	nhg_audit_item *it;
-	if (s->esc) {
-		char *d = nhg_js_decode(s, NHG_AUDIT_MAX_NAME);
-		if (!d) {
-			*oom = true;
-			return;
-		}
-		it = tally_get(t, d, strlen(d), oom);
-		free(d);
-	} else {
-		it = tally_get(t, s->p, s->n, oom);
-	}
-	if (it)
-		it->n += by;
-	else
-		t->other += by;
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const nhg_audit_item *x = a, *y = b;
-	if (x->n != y->n)
-		return x->n > y->n ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-static void tally_finish(nhg_audit_tally *t)
-{
-	free(t->slots);
-	t->slots = NULL;
-	t->nslots = 0;
-	if (t->n > 1)
-		qsort(t->v, t->n, sizeof(*t->v), by_count);
-}
-
-static void tally_free(nhg_audit_tally *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].name);
-	free(t->v);
-	free(t->slots);
-}
-
-/* ---- one record ------------------------------------------------------- */
-
-typedef struct span {
-	const char *p, *end;
-} span;
-
-typedef struct record {
-	nhg_jstr schema, id, timestamp, decision, repository, ref, head;
-	bool has_schema, has_id, has_ts, has_decision, has_repo, has_ref, has_head;
-	bool enforce, would_block;
-	int dec;                         /* nhg_decision, -1 unknown */
-	unsigned char control[NHG_AUDIT_CONTROLS];   /* 0 absent, 1 pass, 2 fail */
-	uint64_t counts[3][4];
-	span blocking, waived, breakglass;    /* only when not empty or null */
-	span applied, expired;               /* waiver ids, when not empty */
-	bool json;                       /* the line is a JSON object */
-	const char *why;                 /* if not, why, and where */
-	size_t at;
-} record;
-
-typedef struct run {
-	nhg_audit *a;
-	nhg_audit_tally repos;           /* repository -> its last record in the period */
-	nhg_audit_tally waiver_index;    /* repository '\x1f' id -> index in a->waivers + 1 */
-	bool fast_ids;                   /* control_index agrees with nhg_control_id */
-	int exceptions;                  /* index of NIST-CSF:ID.RA-07, or -1 */
-	size_t bg_bytes;                 /* text kept for break-glass events */
-	bool oom;
-} run;
-
-/* The index of a control id (0..16), or -1. */
-static int control_fast(const char *p, size_t n)
-{
-	if (n == 14 && !memcmp(p, "OWASP-NHI:NHI", 13) && p[13] >= '1' && p[13] <= '9')
-		return p[13] - '1';
-	if (n == 15 && !memcmp(p, "OWASP-NHI:NHI10", 15))
-		return 9;
-	if (n == 17 && !memcmp(p, "NIST-CSF:PR.AA-0", 16) && p[16] >= '1' && p[16] <= '6')
-		return 10 + (p[16] - '1');
-	if (n == 17 && !memcmp(p, "NIST-CSF:ID.RA-07", 17))
-		return 16;
-	return -1;
-}
-
-static int control_index(const run *r, const nhg_jstr *s)
-{
-	if (s->esc)
-		return -1;   /* ids are plain ASCII; an escaped one is not ours */
-	if (r->fast_ids)
-		return control_fast(s->p, s->n);
-	for (size_t i = 0; i < NHG_AUDIT_CONTROLS && nhg_control_id(i); i++)
-		if (strlen(nhg_control_id(i)) == s->n && !memcmp(nhg_control_id(i), s->p, s->n))
-			return (int)i;
-	return -1;
-}
-
-static int severity_index(const nhg_jstr *k)
-{
-	if (NHG_JS_IS(k, "critical"))
-		return 0;
-	if (NHG_JS_IS(k, "high"))
-		return 1;
-	if (NHG_JS_IS(k, "medium"))
-		return 2;
-	if (NHG_JS_IS(k, "low"))
-		return 3;
-	return -1;
-}
-
-/* Read a value as a string span; anything else is skipped and false. */
-static bool opt_string(nhg_jscan *s, nhg_jstr *out)
-{
-	if (nhg_js_peek(s) == '"')
-		return nhg_js_string(s, out);
-	nhg_js_skip(s);
-	return false;
-}
-
-static void skip_span(nhg_jscan *s, span *sp)
-{
-	nhg_js_peek(s);
-	sp->p = s->p;
-	nhg_js_skip(s);
-	sp->end = s->p;
-}
-
-/* A list's span, left unset when the list is empty (most records). */
-static void list_span(nhg_jscan *s, span *sp)
-{
-	nhg_jscan e;
-	skip_span(s, sp);
-	nhg_js_init(&e, sp->p, (size_t)(sp->end - sp->p));
-	if (nhg_js_peek(&e) == '[') {
-		e.p++;
-		if (nhg_js_peek(&e) == ']')
-			sp->p = sp->end = NULL;
-	}
-}
-
-/* "waivers": where the applied and expired ids are, if any. */
-static void read_waivers(nhg_jscan *s, record *rec)
-{
-	nhg_jstr k;
-	bool first = true;
-
-	if (!nhg_js_enter(s, '{'))
-		return;
-	while (nhg_js_key(s, &first, &k) == 1) {
-		if (NHG_JS_IS(&k, "applied"))
-			list_span(s, &rec->applied);
-		else if (NHG_JS_IS(&k, "expired"))
-			list_span(s, &rec->expired);
-		else
-			nhg_js_skip(s);
-	}
-}
-
-static void read_subject(nhg_jscan *s, record *rec)
-{
-	nhg_jstr k;
-	bool first = true;
-	if (!nhg_js_enter(s, '{'))
-		return;
-	while (nhg_js_key(s, &first, &k) == 1) {
-		if (NHG_JS_IS(&k, "repository"))
-			rec->has_repo = opt_string(s, &rec->repository);
-		else if (NHG_JS_IS(&k, "ref"))
-			rec->has_ref = opt_string(s, &rec->ref);
-		else if (NHG_JS_IS(&k, "head"))
-			rec->has_head = opt_string(s, &rec->head);
-		else
-			nhg_js_skip(s);
-	}
-}
-
-static void read_counts(nhg_jscan *s, record *rec)
-{
-	nhg_jstr k, sev;
-	bool first = true, first2, whole;
-	uint64_t v;
-
-	if (!nhg_js_enter(s, '{'))
-		return;
-	while (nhg_js_key(s, &first, &k) == 1) {
-		int kind = NHG_JS_IS(&k, "blocking") ? 0 : NHG_JS_IS(&k, "waived") ? 1
-			 : NHG_JS_IS(&k, "advisory") ? 2 : -1;
-		if (kind < 0) {
-			nhg_js_skip(s);
-			continue;
-		}
-		if (!nhg_js_enter(s, '{'))
-			continue;
-		first2 = true;
-		while (nhg_js_key(s, &first2, &sev) == 1) {
-			int si = severity_index(&sev);
-			char c = nhg_js_peek(s);
-			if (si >= 0 && (c == '-' || (c >= '0' && c <= '9'))) {
-				if (nhg_js_number(s, &v, &whole) && whole)
-					rec->counts[kind][si] = v;
-			} else {
-				nhg_js_skip(s);
-			}
-		}
-	}
-}
-
-static void read_controls(nhg_jscan *s, const run *r, record *rec)
-{
-	nhg_jstr k, v;
-	bool first = true;
-
-	if (!nhg_js_enter(s, '{'))
-		return;
-	while (nhg_js_key(s, &first, &k) == 1) {
-		int i = control_index(r, &k);
-		if (!opt_string(s, &v) || i < 0)
-			continue;
-		if (v.n == 4 && !memcmp(v.p, "fail", 4))
-			rec->control[i] = 2;
-		else if (v.n == 4 && !memcmp(v.p, "pass", 4))
-			rec->control[i] = 1;
-	}
-}
-
-static int decision_of(const nhg_jstr *s)
-{
-	if (NHG_JS_IS(s, "pass"))
-		return NHG_DECISION_PASS;
-	if (NHG_JS_IS(s, "block"))
-		return NHG_DECISION_BLOCK;
-	if (NHG_JS_IS(s, "error"))
-		return NHG_DECISION_ERROR;
-	if (NHG_JS_IS(s, "breakglass"))
-		return NHG_DECISION_BREAKGLASS;
-	return -1;
-}
-
-/* The top level; false when the line is not JSON (s->why says why). */
-static bool read_record(nhg_jscan *s, const run *r, record *rec)
-{
-	nhg_jstr k;
-	bool first = true;
-	int more;
-
-	if (!nhg_js_open(s, '{'))
-		return false;
-	while ((more = nhg_js_key(s, &first, &k)) == 1) {
-		const char *p = k.p;
-		/* a cheap first-letter switch keeps the common keys fast */
-		switch (k.esc ? '\0' : (k.n ? p[0] : '\0')) {
-		case 's':
-			if (NHG_JS_IS(&k, "schema")) {
-				rec->has_schema = opt_string(s, &rec->schema);
-				continue;
-			}
-			if (NHG_JS_IS(&k, "subject")) {
-				read_subject(s, rec);
-				continue;
-			}
-			break;
-		case 'd':
-			if (NHG_JS_IS(&k, "decision")) {
-				if ((rec->has_decision = opt_string(s, &rec->decision)))
-					rec->dec = decision_of(&rec->decision);
-				continue;
-			}
-			if (NHG_JS_IS(&k, "decision_id")) {
-				rec->has_id = opt_string(s, &rec->id);
-				continue;
-			}
-			break;
-		case 't':
-			if (NHG_JS_IS(&k, "timestamp")) {
-				rec->has_ts = opt_string(s, &rec->timestamp);
-				continue;
-			}
-			break;
-		case 'e':
-			if (NHG_JS_IS(&k, "enforce") && (nhg_js_peek(s) == 't' || nhg_js_peek(s) == 'f')) {
-				nhg_js_bool(s, &rec->enforce);
-				continue;
-			}
-			break;
-		case 'w':
-			if (NHG_JS_IS(&k, "would_block") &&
-			    (nhg_js_peek(s) == 't' || nhg_js_peek(s) == 'f')) {
-				nhg_js_bool(s, &rec->would_block);
-				continue;
-			}
-			if (NHG_JS_IS(&k, "waived")) {
-				list_span(s, &rec->waived);
-				continue;
-			}
-			if (NHG_JS_IS(&k, "waivers")) {
-				read_waivers(s, rec);
-				continue;
-			}
-			break;
-		case 'c':
-			if (NHG_JS_IS(&k, "controls")) {
-				read_controls(s, r, rec);
-				continue;
-			}
-			if (NHG_JS_IS(&k, "counts")) {
-				read_counts(s, rec);
-				continue;
-			}
-			break;
-		case 'b':
-			if (NHG_JS_IS(&k, "blocking")) {
-				list_span(s, &rec->blocking);
-				continue;
-			}
-			if (NHG_JS_IS(&k, "breakglass")) {
-				if (!nhg_js_null(s))
-					skip_span(s, &rec->breakglass);
-				continue;
-			}
-			break;
-		}
-		nhg_js_skip(s);
-	}
-	return more == 0 && nhg_js_end(s);
-}
-
 /* ---- summing ---------------------------------------------------------- */
-
-typedef struct finding {
-	nhg_jstr rule, fingerprint, severity, path, waiver;
-	bool has_rule, has_fp, has_sev, has_path, has_waiver;
-	span controls;
-} finding;
-
-/* The next finding object of the array scanned by s (opened); false at its end. */
-static bool next_finding(nhg_jscan *s, bool *first, finding *f)
-{
-	nhg_jstr k;
-	bool kfirst;
-
-	while (nhg_js_item(s, first) == 1) {
-		if (!nhg_js_enter(s, '{'))
-			continue;
-		memset(f, 0, sizeof(*f));
-		kfirst = true;
-		while (nhg_js_key(s, &kfirst, &k) == 1) {
-			if (NHG_JS_IS(&k, "rule"))
-				f->has_rule = opt_string(s, &f->rule);
-			else if (NHG_JS_IS(&k, "fingerprint"))
-				f->has_fp = opt_string(s, &f->fingerprint);
-			else if (NHG_JS_IS(&k, "severity"))
-				f->has_sev = opt_string(s, &f->severity);
-			else if (NHG_JS_IS(&k, "path"))
-				f->has_path = opt_string(s, &f->path);
-			else if (NHG_JS_IS(&k, "waiver"))
-				f->has_waiver = opt_string(s, &f->waiver);
-			else if (NHG_JS_IS(&k, "controls"))
-				skip_span(s, &f->controls);
-			else
-				nhg_js_skip(s);
-		}
-		return true;
-	}
-	return false;
-}
-
-/* Call each control index the finding lists (once each) into seen[]. */
-static void finding_controls(const run *r, const finding *f, bool seen[NHG_AUDIT_CONTROLS])
-{
-	nhg_jscan s;
-	nhg_jstr c;
-	bool first = true;
-
-	memset(seen, 0, NHG_AUDIT_CONTROLS * sizeof(bool));
-	if (!f->controls.p)
-		return;
-	nhg_js_init(&s, f->controls.p, (size_t)(f->controls.end - f->controls.p));
-	if (nhg_js_peek(&s) != '[')
-		return;
-	nhg_js_open(&s, '[');
-	while (nhg_js_item(&s, &first) == 1) {
-		int i;
-		if (opt_string(&s, &c) && (i = control_index(r, &c)) >= 0)
-			seen[i] = true;
-	}
-}
 
 static char *dup_str(run *r, const nhg_jstr *s, bool has)
 {
@@ -496,17 +39,16 @@ static nhg_audit_waiver *waiver_of(run *r, const record *rec, const nhg_jstr *id
 	char *repo = rec->has_repo ? dup_str(r, &rec->repository, true) : strdup("");
 	char *name = dup_str(r, id, true);
 	char *key = NULL;
+	size_t nkey = 0;
 	nhg_audit_item *it = NULL;
 	nhg_audit_waiver *w = NULL;
 
-	if (!repo || !name || !(key = malloc(strlen(repo) + strlen(name) + 2))) {
+	if (!repo || !name || !(key = malloc((nkey = strlen(repo) + strlen(name) + 1) + 1))) {
 		r->oom = true;
 		goto out;
 	}
-	strcpy(key, repo);
-	strcat(key, "\x1f");
-	strcat(key, name);
-	if (!(it = tally_get(&r->waiver_index, key, strlen(key), &r->oom)))
+	snprintf(key, nkey + 1, "%s\x1f%s", repo, name);
+	if (!(it = nhg_audit__tally_get(&r->waiver_index, key, nkey, &r->oom)))
 		goto out;
 	if (it->n) {
 		w = &a->waivers[it->n - 1];
@@ -543,8 +85,8 @@ static void sum_findings(run *r, const record *rec, const span *list, bool waive
 	if (nhg_js_peek(&s) != '[')
 		return;
 	nhg_js_open(&s, '[');
-	while (next_finding(&s, &first, &f)) {
-		finding_controls(r, &f, seen);
+	while (nhg_audit__next_finding(&s, &first, &f)) {
+		nhg_audit__finding_controls(r, &f, seen);
 		if (waived) {
 			nhg_audit_waiver *w;
 			if (r->exceptions >= 0)   /* a waiver is a tracked exception */
@@ -561,7 +103,7 @@ static void sum_findings(run *r, const record *rec, const span *list, bool waive
 		if (bg)
 			bg->let_total++;
 		if (!waived && rec->dec == NHG_DECISION_BLOCK && f.has_rule)
-			tally_add(&a->blocked_rules, &f.rule, 1, &r->oom);
+			nhg_audit__tally_add(&a->blocked_rules, &f.rule, 1, &r->oom);
 		for (int i = 0; i < NHG_AUDIT_CONTROLS; i++) {
 			nhg_audit_control *c = &a->controls[i];
 			if (!seen[i])
@@ -569,15 +111,16 @@ static void sum_findings(run *r, const record *rec, const span *list, bool waive
 			if (waived) {
 				c->waived++;
 				if (f.has_waiver)
-					tally_add(&c->waivers, &f.waiver, 1, &r->oom);
+					nhg_audit__tally_add(&c->waivers, &f.waiver, 1, &r->oom);
 			} else if (rec->dec == NHG_DECISION_BLOCK) {
 				c->blocked++;
 				if (f.has_rule)
-					tally_add(&c->blocked_rules, &f.rule, 1, &r->oom);
+					nhg_audit__tally_add(&c->blocked_rules, &f.rule, 1,
+							     &r->oom);
 			} else if (rec->dec == NHG_DECISION_BREAKGLASS) {
 				c->let_through++;
 				if (f.has_rule)
-					tally_add(&c->let_rules, &f.rule, 1, &r->oom);
+					nhg_audit__tally_add(&c->let_rules, &f.rule, 1, &r->oom);
 			}
 		}
 	}
@@ -596,7 +139,7 @@ static void sum_waivers(run *r, const record *rec, const span *list, bool applie
 		return;
 	while (nhg_js_item(&s, &first) == 1) {
 		nhg_audit_waiver *w;
-		if (!opt_string(&s, &id) || !(w = waiver_of(r, rec, &id)))
+		if (!nhg_audit__opt_string(&s, &id) || !(w = waiver_of(r, rec, &id)))
 			continue;
 		if (applied) {
 			w->applied++;
@@ -656,7 +199,7 @@ static void sum_breakglass(run *r, const record *rec, uint64_t lineno)
 			dst = bg ? &bg->source : NULL;
 		else if (NHG_JS_IS(&k, "refused"))
 			dst = bg ? &bg->refused : NULL;
-		if (opt_string(&s, &v) && dst && !*dst)
+		if (nhg_audit__opt_string(&s, &v) && dst && !*dst)
 			*dst = dup_str(r, &v, true);
 	}
 	if (accepted)
@@ -706,11 +249,12 @@ static void sum_record(run *r, const record *rec, uint64_t lineno)
 		nhg_audit_item *it;
 		if (rec->has_repo && rec->repository.esc) {
 			char *d = dup_str(r, &rec->repository, true);
-			it = d ? tally_get(&r->repos, d, strlen(d), &r->oom) : NULL;
+			it = d ? nhg_audit__tally_get(&r->repos, d, strlen(d), &r->oom) : NULL;
 			free(d);
 		} else {
-			it = tally_get(&r->repos, rec->has_repo ? rec->repository.p : "",
-				       rec->has_repo ? rec->repository.n : 0, &r->oom);
+			it = nhg_audit__tally_get(&r->repos,
+						  rec->has_repo ? rec->repository.p : "",
+						  rec->has_repo ? rec->repository.n : 0, &r->oom);
 		}
 		if (it)
 			it->n = lineno;
@@ -750,23 +294,6 @@ static bool timestamp_ok(const nhg_jstr *t)
 		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && (p[i] < '0' || p[i] > '9'))
 			return false;
 	return true;
-}
-
-/* Any thread: the top level of one line into its slot. */
-static int parse_record(const void *ctx, const char *text, size_t len, void *slot)
-{
-	const run *r = ctx;
-	record *rec = slot;
-	nhg_jscan s;
-
-	rec->dec = -1;
-	nhg_js_init(&s, text, len);
-	rec->json = read_record(&s, r, rec);
-	if (!rec->json) {
-		rec->why = s.why ? s.why : "not a JSON object";
-		rec->at = s.why ? s.at : 0;
-	}
-	return !rec->json;
 }
 
 /* In order: sum the record. */
@@ -834,14 +361,15 @@ int nhg_audit_run(nhg_audit **out, const char *path, const char *since, const ch
 	r.fast_ids = nhg_controls_count() == NHG_AUDIT_CONTROLS;
 	r.exceptions = -1;
 	for (size_t i = 0; i < NHG_AUDIT_CONTROLS; i++) {
-		if (control_fast(a->controls[i].id, strlen(a->controls[i].id)) != (int)i)
+		if (nhg_audit__control_fast(a->controls[i].id,
+					    strlen(a->controls[i].id)) != (int)i)
 			r.fast_ids = false;
 		if (!strcmp(a->controls[i].id, "NIST-CSF:ID.RA-07"))
 			r.exceptions = (int)i;
 	}
 
 	rd.slot_size = sizeof(record);
-	rd.parse = parse_record;
+	rd.parse = nhg_audit__parse_record;
 	rd.consume = sum_line;
 	rd.ctx = &r;
 	rc = nhg_log_walk(&a->verify, path, anchor, &rd, err);
@@ -854,20 +382,21 @@ int nhg_audit_run(nhg_audit **out, const char *path, const char *since, const ch
 			bool oom = false;
 			if (!w->expired)
 				continue;
-			it = tally_get(&r.repos, w->repository, strlen(w->repository), &oom);
+			it = nhg_audit__tally_get(&r.repos, w->repository, strlen(w->repository),
+						  &oom);
 			w->overdue = it && it->n == w->last_expired_record;
 		}
 		if (a->nwaivers > 1)
 			qsort(a->waivers, a->nwaivers, sizeof(*a->waivers), by_repo_id);
-		tally_finish(&a->blocked_rules);
+		nhg_audit__tally_finish(&a->blocked_rules);
 		for (size_t i = 0; i < NHG_AUDIT_CONTROLS; i++) {
-			tally_finish(&a->controls[i].blocked_rules);
-			tally_finish(&a->controls[i].let_rules);
-			tally_finish(&a->controls[i].waivers);
+			nhg_audit__tally_finish(&a->controls[i].blocked_rules);
+			nhg_audit__tally_finish(&a->controls[i].let_rules);
+			nhg_audit__tally_finish(&a->controls[i].waivers);
 		}
 	}
-	tally_free(&r.repos);
-	tally_free(&r.waiver_index);
+	nhg_audit__tally_free(&r.repos);
+	nhg_audit__tally_free(&r.waiver_index);
 	if (rc) {
 		nhg_audit_free(a);
 		return rc;
@@ -906,11 +435,11 @@ void nhg_audit_free(nhg_audit *a)
 		free(a->waivers[i].id);
 	}
 	free(a->waivers);
-	tally_free(&a->blocked_rules);
+	nhg_audit__tally_free(&a->blocked_rules);
 	for (size_t i = 0; i < NHG_AUDIT_CONTROLS; i++) {
-		tally_free(&a->controls[i].blocked_rules);
-		tally_free(&a->controls[i].let_rules);
-		tally_free(&a->controls[i].waivers);
+		nhg_audit__tally_free(&a->controls[i].blocked_rules);
+		nhg_audit__tally_free(&a->controls[i].let_rules);
+		nhg_audit__tally_free(&a->controls[i].waivers);
 	}
 	free(a->log);
 	free(a);
