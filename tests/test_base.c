@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,41 @@ static void test_glob(void **state)
 	assert_false(nhg_glob_match("test[!0-9].txt", "test1.txt"));
 }
 
+/*
+ * Patterns that backtrack without end in a naive matcher (the fuzzer found
+ * a run of 116 stars in a rule's paths): the answers, in polynomial time.
+ */
+static void test_glob_hostile(void **state)
+{
+	char stars[256], path[1100], alt[200];
+	size_t n = 0;
+	(void)state;
+
+	memset(stars, '*', 116);
+	memcpy(stars + 116, "/*.snap", sizeof("/*.snap"));
+	assert_false(nhg_glob_match(stars, "pack.yaml"));
+	assert_true(nhg_glob_match(stars, "a/b/c.snap"));
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(alt + n, sizeof(alt) - n, "*a");
+	snprintf(alt + n, sizeof(alt) - n, "*b");
+	memset(path, 'a', 1000);
+	path[1000] = '\0';
+	assert_false(nhg_glob_match(alt, path));
+	path[999] = 'b';
+	assert_true(nhg_glob_match(alt, path));
+	n = 0;
+	for (int i = 0; i < 30; i++)
+		n += (size_t)snprintf(alt + n, sizeof(alt) - n, "**/");
+	snprintf(alt + n, sizeof(alt) - n, "x");
+	for (size_t i = 0; i < 998; i += 2)
+		path[i] = 'd', path[i + 1] = '/';
+	path[998] = 'y';
+	path[999] = '\0';
+	assert_false(nhg_glob_match(alt, path));
+	path[998] = 'x';
+	assert_true(nhg_glob_match(alt, path));
+}
+
 static void test_entropy(void **state)
 {
 	(void)state;
@@ -123,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_buf_limit),
 		cmocka_unit_test(test_array_reserve),
 		cmocka_unit_test(test_glob),
+		cmocka_unit_test(test_glob_hostile),
 		cmocka_unit_test(test_entropy),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_hashes),

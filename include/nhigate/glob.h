@@ -3,6 +3,8 @@
  * segment, a double star across segments (e.g. "deploy/" + double star),
  * '?' one character, '[...]' a class.  A pattern without '/' matches the
  * base name at any depth; one ending in '/' matches everything below.
+ * Matching takes polynomial time whatever the pattern; a pattern and path
+ * whose lengths multiply past 2^26 do not match.
  */
 #ifndef NHIGATE_GLOB_H
 #define NHIGATE_GLOB_H
