@@ -42,6 +42,21 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
 	return EXIT_INPUT;
 }
 
+int cli_check_format(const char *prog, const char *format, const char *choices)
+{
+	size_t n = strlen(format);
+
+	for (const char *c = choices;; c += 2) {
+		size_t len = strcspn(c, ",");
+		if (n && len == n && !strncmp(c, format, n))
+			return 0;
+		c += len;
+		if (!*c)
+			break;
+	}
+	return cli_usage_error(prog, "unknown format '%s' (%s)", format, choices);
+}
+
 static bool is_dir(const char *p)
 {
 	struct stat st;

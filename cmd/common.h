@@ -38,6 +38,11 @@ int cli_exit_for(int code);
 int cli_fail(const char *prog, const nhg_error *err);
 /* Print "prog: message" on stderr and return EXIT_INPUT. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * 0 when format is one of choices ("text, json"), else a usage error naming
+ * them (exit code EXIT_INPUT).
+ */
+int cli_check_format(const char *prog, const char *format, const char *choices);
 
 /*
  * The rule packs named by --rules, or the default ones: $NHIGATE_RULES, the

@@ -58,8 +58,8 @@ int gate_cmd_debt(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
 		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "md"))
-				return cli_usage_error(PROG, "unknown format '%s' (text, json, md)", optarg);
+			if (cli_check_format(PROG, optarg, "text, json, md"))
+				return EXIT_INPUT;
 			c.format = optarg;
 			break;
 		case O_FAIL_ON:

@@ -132,8 +132,8 @@ int gate_cmd_verify_log(int argc, char **argv)
 		switch (opt) {
 		case O_ANCHOR: anchor = optarg; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return cli_usage_error(prog, "unknown format '%s' (text, json)", optarg);
+			if (cli_check_format(prog, optarg, "text, json"))
+				return EXIT_INPUT;
 			json = !strcmp(optarg, "json");
 			break;
 		case O_HELP: fputs(verify_usage, stdout); return EXIT_PASS;
@@ -190,8 +190,8 @@ int gate_cmd_audit(int argc, char **argv)
 		case O_ANCHOR: anchor = optarg; break;
 		case O_OUTPUT: output = optarg; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "md") && strcmp(optarg, "json"))
-				return cli_usage_error(prog, "unknown format '%s' (md, json)", optarg);
+			if (cli_check_format(prog, optarg, "md, json"))
+				return EXIT_INPUT;
 			json = !strcmp(optarg, "json");
 			break;
 		case O_HELP: fputs(audit_usage, stdout); return EXIT_PASS;

@@ -127,8 +127,8 @@ int main(int argc, char **argv)
 						       optarg);
 			break;
 		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return cli_usage_error(PROG, "unknown format '%s' (text, json)", optarg);
+			if (cli_check_format(PROG, optarg, "text, json"))
+				return EXIT_INPUT;
 			c.format = optarg;
 			break;
 		case O_OUTPUT: c.output = optarg; break;

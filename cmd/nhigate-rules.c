@@ -347,12 +347,11 @@ static int parse_args(options *o, int argc, char **argv)
 		return cli_usage_error(PROG, "--format and --output are options of controls and diff");
 	if (!o->c.format)
 		o->c.format = "text";
-	if (!strcmp(o->cmd, "controls") && strcmp(o->c.format, "text") &&
-	    strcmp(o->c.format, "json") && strcmp(o->c.format, "md"))
-		return cli_usage_error(PROG, "unknown format '%s' (text, json or md)", o->c.format);
+	if (!strcmp(o->cmd, "controls") && cli_check_format(PROG, o->c.format, "text, json, md"))
+		return EXIT_INPUT;
 	if (!strcmp(o->cmd, "diff")) {
-		if (strcmp(o->c.format, "text") && strcmp(o->c.format, "json"))
-			return cli_usage_error(PROG, "unknown format '%s' (text or json)", o->c.format);
+		if (cli_check_format(PROG, o->c.format, "text, json"))
+			return EXIT_INPUT;
 		if (o->c.nrules)
 			return cli_usage_error(PROG, "diff takes its rule packs as OLD and NEW, not --rules");
 		if (o->nargs < 2)

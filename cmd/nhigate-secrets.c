@@ -126,8 +126,8 @@ static int parse_args(options *o, int argc, char **argv)
 			break;
 		case O_REPO: o->repo = optarg; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return cli_usage_error(PROG, "unknown format '%s' (text, json)", optarg);
+			if (cli_check_format(PROG, optarg, "text, json"))
+				return EXIT_INPUT;
 			o->c.format = optarg;
 			break;
 		case O_OUTPUT: o->c.output = optarg; break;

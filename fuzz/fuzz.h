@@ -44,6 +44,12 @@ const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size);
 /* A NUL-terminated copy of data (malloc'd; the caller frees it). */
 char *fuzz_strndup(const uint8_t *data, size_t size);
 
+struct nhg_unit;
+struct nhg_rule;
+/* An nhg_scan_cb limit callback that checks a limit names its rule and line. */
+int fuzz_on_limit(const struct nhg_unit *u, const struct nhg_rule *r, uint32_t line,
+		  void *payload);
+
 struct nhg_verdict;
 /*
  * Render v in every gate report format, the GitHub summary and the

@@ -13,6 +13,7 @@
 #include "nhigate/buf.h"
 #include "nhigate/gate.h"
 #include "nhigate/gate_report.h"
+#include "nhigate/scan.h"
 #include "nhigate/text.h"
 
 #ifndef NHG_FUZZ_RULES
@@ -178,4 +179,12 @@ void fuzz_render_verdict(const nhg_verdict *v)
 		json_decref(j);
 	}
 	nhg_buf_free(&b);
+}
+
+int fuzz_on_limit(const nhg_unit *u, const nhg_rule *r, uint32_t line, void *payload)
+{
+	(void)u;
+	(void)payload;
+	fuzz_require(r != NULL && line >= 1, "limit names a rule and a line");
+	return 0;
 }

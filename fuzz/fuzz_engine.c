@@ -74,14 +74,6 @@ static int on_match(const nhg_unit *u, const nhg_match *m, void *payload)
 	return 0;
 }
 
-static int on_limit(const nhg_unit *u, const nhg_rule *r, uint32_t line, void *payload)
-{
-	(void)u;
-	(void)payload;
-	fuzz_require(r != NULL && line >= 1, "limit names a rule and a line");
-	return 0;
-}
-
 /* No report of a redacted result holds a secret of 12 bytes or more. */
 static void no_leak(const nhg_result *r, const collect *c)
 {
@@ -110,7 +102,7 @@ static void scan(const char *data, size_t len, const uint32_t *lines, size_t nli
 	collect c;
 	nhg_unit u;
 	nhg_error err = NHG_ERROR_INIT;
-	nhg_scan_cb cb = { on_match, on_limit, &c };
+	nhg_scan_cb cb = { on_match, fuzz_on_limit, &c };
 	int rc;
 
 	nhg_result_init(&c.r, false);

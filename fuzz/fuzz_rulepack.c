@@ -22,14 +22,6 @@ static int on_match(const nhg_unit *u, const nhg_match *m, void *payload)
 	return 0;
 }
 
-static int on_limit(const nhg_unit *u, const nhg_rule *r, uint32_t line, void *payload)
-{
-	(void)u;
-	(void)payload;
-	fuzz_require(r != NULL && line >= 1, "limit names a rule and a line");
-	return 0;
-}
-
 static void examples(nhg_scanner *s, const nhg_rule *r, const nhg_strlist *ex)
 {
 	for (size_t i = 0; i < ex->n; i++) {
@@ -54,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nhg_rulepack *pack = NULL;
 	nhg_scanner *s = NULL;
 	nhg_error err = NHG_ERROR_INIT;
-	nhg_scan_cb cb = { on_match, on_limit, NULL };
+	nhg_scan_cb cb = { on_match, fuzz_on_limit, NULL };
 	nhg_unit u;
 	int rc;
 

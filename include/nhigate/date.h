@@ -11,5 +11,7 @@ bool nhg_date_ok(const char *s);
 int32_t nhg_date_diff(const char *a, const char *b);
 /* Today (UTC) into out as YYYY-MM-DD. */
 void nhg_date_today(char out[11]);
+/* Now (UTC) into out as YYYY-MM-DDTHH:MM:SSZ; -1 (and the epoch) when the clock fails. */
+int nhg_date_now(char out[21]);
 
 #endif

@@ -47,10 +47,21 @@ int32_t nhg_date_diff(const char *a, const char *b)
 	return (int32_t)(y - x);
 }
 
-void nhg_date_today(char out[11])
+int nhg_date_now(char out[21])
 {
 	time_t now = time(NULL);
 	struct tm tm;
-	if (!gmtime_r(&now, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
-		snprintf(out, 11, "1970-01-01");
+	if (!gmtime_r(&now, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		snprintf(out, 21, "1970-01-01T00:00:00Z");
+		return -1;
+	}
+	return 0;
+}
+
+void nhg_date_today(char out[11])
+{
+	char now[21];
+	nhg_date_now(now);
+	memcpy(out, now, 10);
+	out[10] = '\0';
 }

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "nhigate/array.h"
 #include "nhigate/buf.h"
@@ -44,16 +43,12 @@ static int make_uuid(char out[37])
 
 int nhg_verdict_init(nhg_verdict *v)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-
 	memset(v, 0, sizeof(*v));
 	v->enforce = true;
 	v->block_on = NHG_SEV_HIGH;
-	if (!gmtime_r(&now, &tm))
+	if (nhg_date_now(v->timestamp))
 		return NHG_EINTERNAL;
-	strftime(v->timestamp, sizeof(v->timestamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(v->today, sizeof(v->today), "%Y-%m-%d", &tm);   /* the same instant */
+	memcpy(v->today, v->timestamp, 10);   /* the same instant */
 	return make_uuid(v->decision_id);
 }
 

@@ -1,8 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "nhigate/date.h"
 #include "nhigate/text.h"
 #include "report/json_util.h"
 
@@ -166,10 +166,7 @@ int nhg_rj_add(json_t *a, json_t *v)
 
 void nhg_rj_end_time(char out[21], const char *start)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) ||
-	    strcmp(out, start) < 0)
+	nhg_date_now(out);
+	if (strcmp(out, start) < 0)
 		snprintf(out, 21, "%s", start);
 }

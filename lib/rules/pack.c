@@ -53,7 +53,8 @@ static void jit_all(pcre2_code **v, size_t n)
 {
 	/* JIT is an accelerator: without it the interpreter gives the same answers */
 	for (size_t i = 0; v && i < n; i++)
-		pcre2_jit_compile(v[i], PCRE2_JIT_COMPLETE);
+		if (v[i])
+			pcre2_jit_compile(v[i], PCRE2_JIT_COMPLETE);
 }
 
 int nhg_pack__compile(pcre2_code **out, const char *re, uint32_t options,
@@ -210,7 +211,7 @@ const nhg_compiled_rule *nhg_rulepack__matcher(const nhg_rulepack *pack, size_t 
 	pthread_mutex_lock(&lock);
 	if (!atomic_load_explicit(&c->jitted, memory_order_relaxed)) {
 		jit_all(&c->re, 1);
-		jit_all(c->re_anchored ? &c->re_anchored : NULL, 1);
+		jit_all(&c->re_anchored, 1);
 		jit_all(c->allow, pack->rules[i].allow.n);
 		jit_all(c->allow_match, pack->rules[i].allow_match.n);
 		atomic_store_explicit(&c->jitted, true, memory_order_release);

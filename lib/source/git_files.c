@@ -164,16 +164,14 @@ static int diff_trees(files_ctx *x, git_tree *base, git_tree *now)
 
 	if (!rc)
 		rc = nhg_gitsrc_find_renames(c, chs);
+	/* the list holds files only (subtrees are descended); a submodule has no content */
 	for (size_t i = 0; !rc && i < chs->n; i++) {
 		const nhg_gitchange *ch = &chs->v[i];
-		bool had_blob = ch->old_mode && ch->old_mode != GIT_FILEMODE_TREE &&
-				ch->old_mode != GIT_FILEMODE_COMMIT;
-
-		if ((ch->status != 'A' && ch->status != 'M' && ch->status != 'R') ||
-		    ch->new_mode == GIT_FILEMODE_COMMIT || ch->new_mode == GIT_FILEMODE_TREE)
-			continue;
-		rc = each_file(x, chs->paths.ptr + ch->path, &ch->new_id,
-			       ch->status != 'A' && had_blob ? &ch->old_id : NULL);
+		if ((ch->status == 'A' || ch->status == 'M' || ch->status == 'R') &&
+		    ch->new_mode != GIT_FILEMODE_COMMIT)
+			rc = each_file(x, chs->paths.ptr + ch->path, &ch->new_id,
+				       ch->status != 'A' && ch->old_mode != GIT_FILEMODE_COMMIT
+				       ? &ch->old_id : NULL);
 	}
 	return rc;
 }
